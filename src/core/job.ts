@@ -1,0 +1,84 @@
+import type { BackoffPolicy } from './backoff.js';
+
+export const JOB_STATES = ['scheduled', 'queued', 'running', 'completed', 'failed', 'dead', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'dead', 'cancelled'];
+
+export interface JobError {
+  message: string;
+  name?: string;
+  code?: string;
+  stack?: string;
+  attempt: number;
+  at: number;
+}
+
+/** A job as the store returns it to readers (CLI, API, user code). Times are epoch milliseconds. */
+export interface Job<Payload = unknown, Result = unknown> {
+  id: string;
+  queue: string;
+  name: string;
+  payload: Payload;
+  state: JobState;
+  priority: number;
+  attempt: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  timeoutMs: number | null;
+  idempotencyKey: string | null;
+  tags: string[];
+  deadLetter: boolean;
+  runAt: number;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  result: Result | undefined;
+  error: JobError | null;
+  progress: unknown;
+  workerId: string | null;
+  leaseExpiresAt: number | null;
+  cancelRequested: boolean;
+  checkpointToken: string | null;
+}
+
+/** A fully validated job ready to be inserted; produced by `compileJobOptions`. */
+export interface NewJob {
+  queue: string;
+  name: string;
+  payloadJson: string;
+  priority: number;
+  runAt: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  timeoutMs: number | null;
+  idempotencyKey: string | null;
+  idempotencyTtlMs: number;
+  tags: string[];
+  deadLetter: boolean;
+}
+
+export interface EnqueueResult {
+  id: string;
+  state: JobState;
+  /** true when an unexpired job with the same idempotency key already existed and was returned */
+  deduplicated: boolean;
+}
+
+export interface JobLogEntry {
+  jobId: string;
+  attempt: number;
+  at: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown> | undefined;
+}
+
+export interface JobTransition {
+  jobId: string;
+  at: number;
+  from: JobState | null;
+  to: JobState;
+  attempt: number;
+  reason: string | null;
+}

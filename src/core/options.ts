@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { parseDuration, type Duration } from './duration.js';
+import { ValidationError, describeValue } from './errors.js';
+import type { NewJob } from './job.js';
+
+const durationSchema = z.union([z.number(), z.string()]);
+
+/** What a caller may pass when enqueuing a job. All fields are optional. */
+export interface EnqueueOptions {
+  /** queue name; workers select queues. Default `default`. */
+  queue?: string;
+  /** higher runs first. Default 0. */
+  priority?: number;
+  /** run no sooner than this long from now */
+  delay?: Duration;
+  /** run no sooner than this time (Date, epoch ms or ISO text) */
+  runAt?: Date | number | string;
+  /** total attempts including the first. Default 3. */
+  attempts?: number;
+  /** a base delay, or a full policy */
+  backoff?: Duration | { base?: Duration; max?: Duration; multiplier?: number; jitter?: number };
+  /** abort the attempt after this long */
+  timeout?: Duration;
+  /** a second enqueue with the same key while the first is remembered returns the first job */
+  idempotencyKey?: string;
+  /** how long the idempotency key is remembered. Default 24h. */
+  idempotencyTtl?: Duration;
+  tags?: string[];
+  /** when attempts run out: true (default) moves the job to the dead-letter queue, false marks it failed */
+  deadLetter?: boolean;
+}
+
+const enqueueSchema = z
+  .object({
+    queue: z.string().min(1).max(200).regex(/^[\w.:-]+$/),
+    priority: z.number().int().min(-1_000_000).max(1_000_000),
+    delay: durationSchema,
+    runAt: z.union([z.date(), z.number(), z.string()]),
+    attempts: z.number().int().min(1).max(1000),
+    backoff: z.union([
+      durationSchema,
+      z
+        .object({
+          base: durationSchema,
+          max: durationSchema,
+          multiplier: z.number().min(1).max(100),
+          jitter: z.number().min(0).max(1),
+        })
+        .partial()
+        .strict(),
+    ]),
+    timeout: durationSchema,
+    idempotencyKey: z.string().min(1).max(500),
+    idempotencyTtl: durationSchema,
+    tags: z.array(z.string().min(1).max(100)).max(50),
+    deadLetter: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** What each option must look like, for error messages that say what was expected. */
+const EXPECTED: Record<string, string> = {
+  queue: 'a name of letters, digits, _ . : or - (1 to 200 characters)',
+  priority: 'an integer between -1000000 and 1000000',
+  delay: 'a duration like 5s or a number of milliseconds',
+  runAt: 'a Date, epoch milliseconds or an ISO date',
+  attempts: 'a positive integer (at most 1000)',
+  backoff: 'a duration or { base, max, multiplier >= 1, jitter 0..1 }',
+  timeout: 'a duration like 30s',
+  idempotencyKey: 'a non-empty string of at most 500 characters',
+  idempotencyTtl: 'a duration like 24h',
+  tags: 'an array of non-empty strings',
+  deadLetter: 'a boolean',
+};
+
+/** Turns the first zod issue into one line: `expected attempts to be a positive integer, got 0`. */
+export function zodIssueMessage(error: z.ZodError, input: unknown, expected: Record<string, string>, context = ''): string {
+  const issue = error.issues[0];
+  if (!issue) return `invalid ${context || 'input'}`;
+  if (issue.code === 'unrecognized_keys') {
+    const known = Object.keys(expected).join(', ');
+    return `unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${context ? ` in ${context}` : ''}; expected one of: ${known}`;
+  }
+  const field = String(issue.path[0] ?? '');
+  let value: unknown = input;
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+  const name = issue.path.join('.') || context || 'input';
+  const want = expected[field] ?? issue.message;
+  return `expected ${name} to be ${want}, got ${describeValue(value)}`;
+}
+
+function parseRunAt(value: Date | number | string): number {
+  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(time)) {
+    throw new ValidationError(`expected runAt to be ${EXPECTED.runAt}, got ${describeValue(value)}`, { field: 'runAt' });
+  }
+  return time;
+}
+
+function compileBackoff(input: EnqueueOptions['backoff']): BackoffPolicy {
+  if (input === undefined) return DEFAULT_BACKOFF;
+  if (typeof input === 'number' || typeof input === 'string') {
+    return { ...DEFAULT_BACKOFF, baseMs: parseDuration(input, 'backoff') };
+  }
+  const baseMs = input.base === undefined ? DEFAULT_BACKOFF.baseMs : parseDuration(input.base, 'backoff.base');
+  const maxMs = input.max === undefined ? Math.max(DEFAULT_BACKOFF.maxMs, baseMs) : parseDuration(input.max, 'backoff.max');
+  if (maxMs < baseMs) {
+    throw new ValidationError(`expected backoff.max to be at least backoff.base (${baseMs}ms), got ${maxMs}ms`, { field: 'backoff.max' });
+  }
+  return {
+    baseMs,
+    maxMs,
+    multiplier: input.multiplier ?? DEFAULT_BACKOFF.multiplier,
+    jitter: input.jitter ?? DEFAULT_BACKOFF.jitter,
+  };
+}
+
+export const DEFAULT_QUEUE = 'default';
+export const DEFAULT_ATTEMPTS = 3;
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 86_400_000;
+
+export function validateJobName(name: unknown): string {
+  if (typeof name !== 'string' || !/^[\w.:/-]{1,200}$/.test(name)) {
+    throw new ValidationError(`expected job name to be 1 to 200 letters, digits or _ . : / -, got ${describeValue(name)}`, { field: 'name' });
+  }
+  return name;
+}
+
+/** Validates enqueue options and fills every default, so stores receive complete rows. */
+export function compileJobOptions(name: string, payload: unknown, options: EnqueueOptions | undefined, now: number): NewJob {
+  validateJobName(name);
+  const parsed = enqueueSchema.safeParse(options ?? {});
+  if (!parsed.success) throw new ValidationError(zodIssueMessage(parsed.error, options, EXPECTED, 'enqueue options'));
+  const opts = parsed.data;
+  if (opts.delay !== undefined && opts.runAt !== undefined) {
+    throw new ValidationError('expected either delay or runAt, got both');
+  }
+  const payloadJson = payload === undefined ? 'null' : JSON.stringify(payload);
+  if (payloadJson === undefined) {
+    throw new ValidationError(`expected payload to be JSON-serializable, got ${describeValue(payload)}`, { field: 'payload' });
+  }
+  let runAt = now;
+  if (opts.delay !== undefined) runAt = now + parseDuration(opts.delay, 'delay');
+  if (opts.runAt !== undefined) runAt = parseRunAt(opts.runAt);
+  const timeoutMs = opts.timeout === undefined ? null : parseDuration(opts.timeout, 'timeout');
+  if (timeoutMs === 0) throw new ValidationError('expected timeout to be a positive duration, got 0');
+  return {
+    queue: opts.queue ?? DEFAULT_QUEUE,
+    name,
+    payloadJson,
+    priority: opts.priority ?? 0,
+    runAt,
+    maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: compileBackoff(opts.backoff),
+    timeoutMs,
+    idempotencyKey: opts.idempotencyKey ?? null,
+    idempotencyTtlMs: opts.idempotencyTtl === undefined ? DEFAULT_IDEMPOTENCY_TTL_MS : parseDuration(opts.idempotencyTtl, 'idempotencyTtl'),
+    tags: opts.tags ?? [],
+    deadLetter: opts.deadLetter ?? true,
+  };
+}

@@ -1,0 +1,27 @@
+export { Taskwright, type TaskwrightOptions, type EnqueueItem, type DrainOptions } from './runtime/engine.js';
+export { defineJob, type JobDefinition, type JobHandler } from './runtime/handlers.js';
+export type { JobContext } from './runtime/context.js';
+export { Worker } from './runtime/worker.js';
+export type { WorkerOptions } from './runtime/worker-options.js';
+export type { EnqueueOptions } from './core/options.js';
+export type { Job, JobState, JobError, EnqueueResult, JobLogEntry, JobTransition } from './core/job.js';
+export { JOB_STATES } from './core/job.js';
+export type { BackoffPolicy } from './core/backoff.js';
+export { backoffDelay } from './core/backoff.js';
+export { parseDuration, type Duration } from './core/duration.js';
+export {
+  TaskwrightError,
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  StoreError,
+  NonRetryableError,
+  SnoozeError,
+  JobTimeoutError,
+  JobCancelledError,
+  ShutdownError,
+} from './core/errors.js';
+export type { Clock } from './core/clock.js';
+export type { Store, StoreCapabilities } from './store/store.js';
+export type { JobDetails, JobFilter, QueueStats, CheckpointStats } from './store/types.js';
+export type { EngineEvents, EngineEventName } from './telemetry/events.js';

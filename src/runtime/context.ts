@@ -1,0 +1,31 @@
+import { TaskwrightError } from '../core/errors.js';
+import type { JobLogEntry } from '../core/job.js';
+
+/** What a handler receives besides its payload. */
+export interface JobContext<Payload = unknown> {
+  job: {
+    id: string;
+    name: string;
+    queue: string;
+    attempt: number;
+    maxAttempts: number;
+    payload: Payload;
+    createdAt: number;
+    tags: string[];
+  };
+  /** aborts on cancel, timeout, shutdown or a lost lease; `signal.reason` says which */
+  signal: AbortSignal;
+  /** the last checkpoint saved by an earlier attempt, if any */
+  resume: { token: string; data: unknown } | undefined;
+  /** saves progress atomically with the job; the next attempt starts from it */
+  checkpoint(token: string, data?: unknown): Promise<void>;
+  progress(value: unknown): Promise<void>;
+  log(message: string, fields?: Record<string, unknown>, level?: JobLogEntry['level']): Promise<void>;
+}
+
+/** Thrown from ctx methods when this worker no longer owns the attempt (rescued or settled). */
+export class LeaseLostError extends TaskwrightError {
+  constructor(jobId: string) {
+    super('lease_lost', `job ${jobId} is no longer owned by this worker (its lease expired or it was settled)`);
+  }
+}

@@ -1,0 +1,113 @@
+import type { Clock } from '../core/clock.js';
+import type { JobLogEntry } from '../core/job.js';
+import type { Store } from '../store/store.js';
+import type { ClaimedJob, Outcome } from '../store/types.js';
+import type { EngineEventBus } from '../telemetry/events.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { LeaseLostError, type JobContext } from './context.js';
+import type { HandlerRegistry } from './handlers.js';
+import { outcomeForError } from './outcome.js';
+
+export interface ExecutorDeps {
+  store: Store;
+  registry: HandlerRegistry;
+  clock: Clock;
+  events: EngineEventBus;
+  workerId: string;
+  checkpointThresholdBytes: number;
+}
+
+/** One attempt in flight. `finish` is first-wins: a timeout or cancel settles it even if the handler never returns. */
+export class ActiveJob {
+  readonly controller = new AbortController();
+  readonly deadline: number | null;
+  done = false;
+  /** the handler's return value, kept for the completion event */
+  result: unknown;
+
+  constructor(
+    readonly claimed: ClaimedJob,
+    readonly startedAt: number,
+  ) {
+    this.deadline = claimed.timeoutMs === null ? null : startedAt + claimed.timeoutMs;
+  }
+
+  get id(): string {
+    return this.claimed.id;
+  }
+}
+
+class Context implements JobContext {
+  readonly job: JobContext['job'];
+  readonly signal: AbortSignal;
+  readonly resume: JobContext['resume'];
+
+  constructor(
+    private readonly active: ActiveJob,
+    private readonly deps: ExecutorDeps,
+    payload: unknown,
+  ) {
+    const c = active.claimed;
+    this.job = { id: c.id, name: c.name, queue: c.queue, attempt: c.attempt, maxAttempts: c.maxAttempts, payload, createdAt: c.createdAt, tags: c.tags };
+    this.signal = active.controller.signal;
+    this.resume = c.checkpoint ? decodeCheckpoint(c.checkpoint) : undefined;
+  }
+
+  private ref() {
+    const c = this.active.claimed;
+    return { jobId: c.id, name: c.name, queue: c.queue, attempt: c.attempt };
+  }
+
+  async checkpoint(token: string, data?: unknown): Promise<void> {
+    const { store, clock, workerId, checkpointThresholdBytes, events } = this.deps;
+    const stored = encodeCheckpoint(token, data, checkpointThresholdBytes);
+    const ok = await store.saveCheckpoint(this.job.id, workerId, this.job.attempt, stored, clock.now());
+    if (!ok) throw new LeaseLostError(this.job.id);
+    events.emit('job:checkpoint', { ...this.ref(), token, bytes: stored.data.byteLength, compressed: stored.encoding === 'gzip' });
+  }
+
+  async progress(value: unknown): Promise<void> {
+    const { store, clock, workerId, events } = this.deps;
+    const ok = await store.saveProgress(this.job.id, workerId, this.job.attempt, JSON.stringify(value ?? null), clock.now());
+    if (!ok) throw new LeaseLostError(this.job.id);
+    events.emit('job:progress', { ...this.ref(), progress: value });
+  }
+
+  async log(message: string, fields?: Record<string, unknown>, level: JobLogEntry['level'] = 'info'): Promise<void> {
+    const entry: JobLogEntry = { jobId: this.job.id, attempt: this.job.attempt, at: this.deps.clock.now(), level, message: String(message), fields };
+    await this.deps.store.appendLogs([entry]);
+    this.deps.events.emit('job:log', entry);
+  }
+}
+
+/**
+ * Runs one claimed job's handler and reports its outcome through `finish`. This is the single
+ * execution path: workers, `drain()` and the test helpers all go through it.
+ */
+export function executeJob(active: ActiveJob, deps: ExecutorDeps, finish: (active: ActiveJob, outcome: Outcome) => void): void {
+  const claimed = active.claimed;
+  const definition = deps.registry.get(claimed.name);
+  const fail = (error: unknown): void => {
+    if (!active.done) finish(active, outcomeForError(claimed, error, deps.clock.now()));
+  };
+  if (!definition) {
+    fail(new Error(`no handler registered for job name ${JSON.stringify(claimed.name)} on worker ${deps.workerId}`));
+    return;
+  }
+  let pending: unknown;
+  try {
+    const payload = JSON.parse(claimed.payloadJson) as unknown;
+    pending = definition.handler(payload, new Context(active, deps, payload));
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  const succeed = (result: unknown): void => {
+    if (active.done) return;
+    active.result = result;
+    const resultJson = result === undefined ? null : JSON.stringify(result);
+    finish(active, { type: 'completed', resultJson: resultJson ?? null });
+  };
+  if (pending instanceof Promise) pending.then(succeed, fail);
+  else succeed(pending);
+}

@@ -1,0 +1,47 @@
+import type { EnqueueOptions } from '../core/options.js';
+import { ValidationError, describeValue } from '../core/errors.js';
+import { validateJobName } from '../core/options.js';
+import type { JobContext } from './context.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobHandler<Payload = any, Result = unknown> = (payload: Payload, ctx: JobContext<Payload>) => Promise<Result> | Result;
+
+/** A handler with its name and the default options applied when this process enqueues it. */
+export interface JobDefinition<Payload = unknown, Result = unknown> {
+  readonly kind: 'taskwright.job';
+  readonly name: string;
+  readonly handler: JobHandler<Payload, Result>;
+  readonly defaults: EnqueueOptions;
+}
+
+export function defineJob<Payload = unknown, Result = unknown>(
+  name: string,
+  handler: JobHandler<Payload, Result>,
+  defaults: EnqueueOptions = {},
+): JobDefinition<Payload, Result> {
+  validateJobName(name);
+  if (typeof handler !== 'function') {
+    throw new ValidationError(`expected the handler of job ${name} to be a function, got ${describeValue(handler)}`);
+  }
+  return { kind: 'taskwright.job', name, handler, defaults };
+}
+
+export function isJobDefinition(value: unknown): value is JobDefinition {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'taskwright.job';
+}
+
+export class HandlerRegistry {
+  private readonly definitions = new Map<string, JobDefinition>();
+
+  register(definition: JobDefinition): void {
+    this.definitions.set(definition.name, definition);
+  }
+
+  get(name: string): JobDefinition | undefined {
+    return this.definitions.get(name);
+  }
+
+  names(): string[] {
+    return [...this.definitions.keys()];
+  }
+}

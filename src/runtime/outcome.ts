@@ -1,0 +1,29 @@
+import { backoffDelay } from '../core/backoff.js';
+import type { JobError } from '../core/job.js';
+import type { ClaimedJob, Outcome } from '../store/types.js';
+
+/** Reads an error's `code` without instanceof, so errors from another copy of the package still steer. */
+const codeOf = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : undefined;
+
+export function toJobError(error: unknown, attempt: number, now: number): JobError {
+  if (error instanceof Error) {
+    return { message: error.message, name: error.name, code: codeOf(error), stack: error.stack, attempt, at: now };
+  }
+  return { message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), attempt, at: now };
+}
+
+/** Decides what a thrown error means for the job: snooze, retry later, or a terminal failure. */
+export function outcomeForError(job: ClaimedJob, error: unknown, now: number, random: () => number = Math.random): Outcome {
+  const code = codeOf(error);
+  if (code === 'snoozed') {
+    const delayMs = Number((error as { delayMs?: unknown }).delayMs) || 0;
+    return { type: 'snoozed', runAt: now + delayMs };
+  }
+  const jobError = toJobError(error, job.attempt, now);
+  const terminal = job.deadLetter ? 'dead' : 'failed';
+  if (code === 'non_retryable' || job.attempt >= job.maxAttempts) return { type: terminal, error: jobError };
+  return { type: 'retry', error: jobError, runAt: now + backoffDelay(job.backoff, job.attempt, random) };
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../store/store.js';
+import type { Settlement } from '../store/types.js';
+
+export interface PendingSettlement {
+  settlement: Settlement;
+  /** called after the store applied (true) or rejected (false: no longer owned) the outcome */
+  onSettled: (applied: boolean) => void;
+}
+
+/**
+ * Collects outcomes finished in the same tick and writes them in one store call, so a burst of
+ * completions costs one transaction. Callbacks run only after the write returned (persisted).
+ */
+export class Settler {
+  private queue: PendingSettlement[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly onError: (error: Error) => void,
+    private readonly afterFlush: () => void,
+  ) {}
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  add(item: PendingSettlement): void {
+    this.queue.push(item);
+    if (!this.scheduled && !this.flushing) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  /** Resolves when everything added so far is written. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing || this.scheduled) {
+      if (this.flushing) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  private readonly flush = (): Promise<void> => {
+    this.scheduled = false;
+    if (this.flushing || this.queue.length === 0) return this.flushing ?? Promise.resolve();
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = null;
+      if (this.queue.length > 0 && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
+      }
+      this.afterFlush();
+    });
+    return this.flushing;
+  };
+
+  private async write(batch: PendingSettlement[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const applied = new Set(await this.store.settle(batch.map((p) => p.settlement), this.clock.now()));
+        for (const item of batch) item.onSettled(applied.has(item.settlement.id));
+        return;
+      } catch (error) {
+        // The store is unavailable (busy, restarting): keep the outcomes and try again.
+        this.onError(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import type { BackoffPolicy } from '../core/backoff.js';
+import type { Job, JobError, JobLogEntry, JobState, JobTransition } from '../core/job.js';
+
+/** A job handed to a worker by `claim`. `attempt` is already counted (1 for the first run). */
+export interface ClaimedJob {
+  id: string;
+  queue: string;
+  name: string;
+  payloadJson: string;
+  attempt: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  timeoutMs: number | null;
+  deadLetter: boolean;
+  tags: string[];
+  createdAt: number;
+  checkpoint: StoredCheckpoint | null;
+}
+
+export interface StoredCheckpoint {
+  token: string;
+  /** the data as stored: JSON text, possibly compressed (see `encoding`) */
+  data: Uint8Array;
+  encoding: 'json' | 'gzip';
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  queues: readonly string[];
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
+
+export interface ClaimResult {
+  jobs: ClaimedJob[];
+  /** the earliest run time of a job still waiting for its time, to arm the wake-up timer */
+  nextDueAt: number | null;
+}
+
+/** How an attempt ended. Every outcome is fenced by (id, workerId, attempt): a stale worker changes nothing. */
+export type Outcome =
+  | { type: 'completed'; resultJson: string | null }
+  | { type: 'retry'; error: JobError; runAt: number }
+  | { type: 'failed'; error: JobError }
+  | { type: 'dead'; error: JobError }
+  | { type: 'snoozed'; runAt: number }
+  | { type: 'cancelled'; error: JobError | null }
+  /** back to queued without spending the attempt (graceful shutdown) */
+  | { type: 'released' };
+
+export interface Settlement {
+  id: string;
+  workerId: string;
+  attempt: number;
+  outcome: Outcome;
+}
+
+export interface RescuedJob {
+  id: string;
+  name: string;
+  queue: string;
+  attempt: number;
+  to: JobState;
+}
+
+export interface JobFilter {
+  state?: JobState;
+  queue?: string;
+  name?: string;
+  tag?: string;
+  limit?: number;
+  /** return jobs with id below this one (pages newest first) */
+  before?: string;
+}
+
+export interface QueueStats {
+  queue: string;
+  counts: Record<JobState, number>;
+  /** age in ms of the oldest job waiting in `queued` */
+  oldestQueuedAgeMs: number | null;
+}
+
+export interface CheckpointStats {
+  count: number;
+  totalBytes: number;
+}
+
+export interface PruneRequest {
+  now: number;
+  completedBefore: number;
+  failedBefore: number;
+  idempotencyBefore: number;
+  limit: number;
+}
+
+export interface CancelResult {
+  job: Job;
+  /** true when the job was running: its worker is asked to abort it */
+  requested: boolean;
+}
+
+export interface JobDetails {
+  job: Job;
+  logs: JobLogEntry[];
+  transitions: JobTransition[];
+}
+
+export type { Job, JobError, JobLogEntry, JobState, JobTransition };

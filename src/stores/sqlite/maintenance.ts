@@ -1,0 +1,72 @@
+import type { JobState } from '../../core/job.js';
+import type { PruneRequest, RescuedJob } from '../../store/types.js';
+import type { SqliteDatabase } from './connection.js';
+import { transitionRecorder } from './transitions.js';
+
+interface ExpiredRow {
+  id: number;
+  name: string;
+  queue: string;
+  attempt: number;
+  max_attempts: number;
+  dead_letter: number;
+  cancel_requested: number;
+  worker_id: string | null;
+}
+
+/** Lease rescue and retention pruning; both run in bounded batches so they never hold the lock long. */
+export function createMaintenance(db: SqliteDatabase) {
+  const record = transitionRecorder(db);
+  const expired = db.prepare(`SELECT id, name, queue, attempt, max_attempts, dead_letter, cancel_requested, worker_id
+    FROM tw_jobs WHERE state = 'running' AND lease_expires_at < ? LIMIT ?`);
+  const requeue = db.prepare(
+    "UPDATE tw_jobs SET state = 'queued', worker_id = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
+  );
+  const finish = db.prepare(`UPDATE tw_jobs SET state = ?, error = ?, finished_at = ?, worker_id = NULL, lease_expires_at = NULL,
+    cancel_requested = 0, updated_at = ? WHERE id = ? AND state = 'running'`);
+
+  const rescueTx = db.transaction((now: number, limit: number): RescuedJob[] => {
+    const rescued: RescuedJob[] = [];
+    for (const row of expired.all(now, limit) as ExpiredRow[]) {
+      const reason = `lease expired: worker ${row.worker_id ?? '?'} stopped renewing it`;
+      let to: JobState = 'queued';
+      if (row.cancel_requested === 1) to = 'cancelled';
+      else if (row.attempt >= row.max_attempts) to = row.dead_letter === 1 ? 'dead' : 'failed';
+      if (to === 'queued') requeue.run(now, row.id);
+      else finish.run(to, JSON.stringify({ message: reason, code: 'lease_expired', attempt: row.attempt, at: now }), now, now, row.id);
+      record(row.id, now, 'running', to, row.attempt, reason);
+      rescued.push({ id: String(row.id), name: row.name, queue: row.queue, attempt: row.attempt, to });
+    }
+    return rescued;
+  });
+
+  const oldFinished = db.prepare(`SELECT id FROM tw_jobs WHERE finished_at IS NOT NULL AND finished_at < ?
+    AND ((state IN ('completed', 'cancelled') AND finished_at < ?) OR (state IN ('failed', 'dead') AND finished_at < ?)) LIMIT ?`).pluck();
+  const deleteJob = db.prepare('DELETE FROM tw_jobs WHERE id = ?');
+  const deleteLogs = db.prepare('DELETE FROM tw_job_logs WHERE job_id = ?');
+  const deleteTransitions = db.prepare('DELETE FROM tw_job_transitions WHERE job_id = ?');
+  const forgetKeys = db.prepare(
+    'UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < ?',
+  );
+
+  const pruneTx = db.transaction((request: PruneRequest) => {
+    const ids = oldFinished.all(
+      Math.max(request.completedBefore, request.failedBefore),
+      request.completedBefore,
+      request.failedBefore,
+      request.limit,
+    ) as number[];
+    for (const id of ids) {
+      deleteLogs.run(id);
+      deleteTransitions.run(id);
+      deleteJob.run(id);
+    }
+    forgetKeys.run(request.idempotencyBefore);
+    return { jobs: ids.length };
+  });
+
+  return {
+    rescueExpired: (now: number, limit: number) => rescueTx.immediate(now, limit),
+    prune: (request: PruneRequest) => pruneTx.immediate(request),
+  };
+}

@@ -1,0 +1,99 @@
+import { JOB_STATES, type JobLogEntry, type JobState, type JobTransition } from '../../core/job.js';
+import type { CheckpointStats, Job, JobDetails, JobFilter, QueueStats } from '../../store/types.js';
+import type { SqliteDatabase } from './connection.js';
+import { parseJobId, rowToJob, type JobRow } from './rows.js';
+
+interface LogRow {
+  job_id: number;
+  attempt: number;
+  at: number;
+  level: JobLogEntry['level'];
+  message: string;
+  fields: string | null;
+}
+interface TransitionRow {
+  job_id: number;
+  at: number;
+  from_state: JobState | null;
+  to_state: JobState;
+  attempt: number;
+  reason: string | null;
+}
+
+const emptyCounts = (): Record<JobState, number> =>
+  Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+
+export function createReads(db: SqliteDatabase) {
+  const byId = db.prepare('SELECT * FROM tw_jobs WHERE id = ?');
+  const logs = db.prepare('SELECT * FROM tw_job_logs WHERE job_id = ? ORDER BY id');
+  const transitions = db.prepare('SELECT * FROM tw_job_transitions WHERE job_id = ? ORDER BY id');
+  const counts = db.prepare('SELECT queue, state, count(*) AS n FROM tw_jobs GROUP BY queue, state');
+  const oldestQueued = db.prepare("SELECT queue, min(run_at) AS oldest FROM tw_jobs WHERE state = 'queued' GROUP BY queue");
+  const checkpoints = db.prepare(
+    'SELECT count(*) AS count, coalesce(sum(length(checkpoint_data)), 0) AS totalBytes FROM tw_jobs WHERE checkpoint_token IS NOT NULL',
+  );
+  const pending = db.prepare("SELECT count(*) FROM tw_jobs WHERE state IN ('scheduled', 'queued', 'running')").pluck();
+
+  const getJob = (jobId: string): Job | null => {
+    const id = parseJobId(jobId);
+    const row = id === null ? undefined : (byId.get(id) as JobRow | undefined);
+    return row ? rowToJob(row) : null;
+  };
+
+  return {
+    getJob,
+    getJobDetails(jobId: string): JobDetails | null {
+      const job = getJob(jobId);
+      if (!job) return null;
+      const id = Number(job.id);
+      return {
+        job,
+        logs: (logs.all(id) as LogRow[]).map((r) => ({
+          jobId: String(r.job_id),
+          attempt: r.attempt,
+          at: r.at,
+          level: r.level,
+          message: r.message,
+          fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
+        })),
+        transitions: (transitions.all(id) as TransitionRow[]).map((r) => ({
+          jobId: String(r.job_id),
+          at: r.at,
+          from: r.from_state,
+          to: r.to_state,
+          attempt: r.attempt,
+          reason: r.reason,
+        })),
+      };
+    },
+    listJobs(filter: JobFilter): Job[] {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (clause: string, value: unknown): void => {
+        where.push(clause);
+        params.push(value);
+      };
+      if (filter.state) add('state = ?', filter.state);
+      if (filter.queue) add('queue = ?', filter.queue);
+      if (filter.name) add('name = ?', filter.name);
+      if (filter.tag) add('EXISTS (SELECT 1 FROM json_each(tw_jobs.tags) WHERE value = ?)', filter.tag);
+      if (filter.before !== undefined) add('id < ?', parseJobId(filter.before) ?? 0);
+      const sql = `SELECT * FROM tw_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      params.push(filter.limit ?? 50);
+      return (db.prepare(sql).all(...params) as JobRow[]).map(rowToJob);
+    },
+    stats(now: number): QueueStats[] {
+      const byQueue = new Map<string, QueueStats>();
+      const entry = (queue: string): QueueStats => {
+        let stats = byQueue.get(queue);
+        if (!stats) byQueue.set(queue, (stats = { queue, counts: emptyCounts(), oldestQueuedAgeMs: null }));
+        return stats;
+      };
+      for (const row of counts.all() as { queue: string; state: JobState; n: number }[]) entry(row.queue).counts[row.state] = row.n;
+      for (const row of oldestQueued.all() as { queue: string; oldest: number }[]) entry(row.queue).oldestQueuedAgeMs = now - row.oldest;
+      return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+    },
+    checkpointStats: (): CheckpointStats => checkpoints.get() as CheckpointStats,
+    pendingCount: (): number => pending.get() as number,
+  };
+}

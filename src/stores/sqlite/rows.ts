@@ -1,0 +1,89 @@
+import type { BackoffPolicy } from '../../core/backoff.js';
+import type { Job, JobError, JobState } from '../../core/job.js';
+import type { ClaimedJob } from '../../store/types.js';
+
+/** A tw_jobs row as SQLite returns it. */
+export interface JobRow {
+  id: number;
+  queue: string;
+  name: string;
+  payload: string;
+  state: JobState;
+  priority: number;
+  run_at: number;
+  attempt: number;
+  max_attempts: number;
+  backoff: string;
+  timeout_ms: number | null;
+  dead_letter: number;
+  tags: string | null;
+  idempotency_key: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  result: string | null;
+  error: string | null;
+  progress: string | null;
+  worker_id: string | null;
+  lease_expires_at: number | null;
+  cancel_requested: number;
+  checkpoint_token: string | null;
+  checkpoint_data: Buffer | null;
+  checkpoint_encoding: 'json' | 'gzip' | null;
+}
+
+const parseOr = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
+
+export function rowToJob(row: JobRow): Job {
+  return {
+    id: String(row.id),
+    queue: row.queue,
+    name: row.name,
+    payload: JSON.parse(row.payload) as unknown,
+    state: row.state,
+    priority: row.priority,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    backoff: JSON.parse(row.backoff) as BackoffPolicy,
+    timeoutMs: row.timeout_ms,
+    idempotencyKey: row.idempotency_key,
+    tags: parseOr<string[]>(row.tags, []),
+    deadLetter: row.dead_letter === 1,
+    runAt: row.run_at,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    result: row.result === null ? undefined : (JSON.parse(row.result) as unknown),
+    error: parseOr<JobError | null>(row.error, null),
+    progress: parseOr<unknown>(row.progress, null),
+    workerId: row.worker_id,
+    leaseExpiresAt: row.lease_expires_at,
+    cancelRequested: row.cancel_requested === 1,
+    checkpointToken: row.checkpoint_token,
+  };
+}
+
+export function rowToClaimed(row: JobRow): ClaimedJob {
+  return {
+    id: String(row.id),
+    queue: row.queue,
+    name: row.name,
+    payloadJson: row.payload,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    backoff: JSON.parse(row.backoff) as BackoffPolicy,
+    timeoutMs: row.timeout_ms,
+    deadLetter: row.dead_letter === 1,
+    tags: parseOr<string[]>(row.tags, []),
+    createdAt: row.created_at,
+    checkpoint:
+      row.checkpoint_token === null || row.checkpoint_data === null
+        ? null
+        : { token: row.checkpoint_token, data: row.checkpoint_data, encoding: row.checkpoint_encoding ?? 'json' },
+  };
+}
+
+/** Job ids are strings in the API; in SQLite they are the integer rowid. Returns null if not one. */
+export function parseJobId(id: string): number | null {
+  return /^\d{1,15}$/.test(id) ? Number(id) : null;
+}

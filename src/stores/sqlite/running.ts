@@ -1,0 +1,46 @@
+import type { JobLogEntry } from '../../core/job.js';
+import type { StoredCheckpoint } from '../../store/types.js';
+import type { SqliteDatabase } from './connection.js';
+import { parseJobId } from './rows.js';
+
+/** Writes a worker makes while it runs jobs: lease renewals, checkpoints, progress, logs. */
+export function createRunningOps(db: SqliteDatabase) {
+  const extend = db.prepare("UPDATE tw_jobs SET lease_expires_at = ? WHERE worker_id = ? AND state = 'running'");
+  const owned = db.prepare("SELECT id FROM tw_jobs WHERE worker_id = ? AND state = 'running'").pluck();
+  const cancelRequests = db
+    .prepare("SELECT id FROM tw_jobs WHERE worker_id = ? AND cancel_requested = 1 AND state = 'running'")
+    .pluck();
+  const checkpoint = db.prepare(`UPDATE tw_jobs SET checkpoint_token = ?, checkpoint_data = ?, checkpoint_encoding = ?, updated_at = ?
+    WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'`);
+  const progress = db.prepare(
+    "UPDATE tw_jobs SET progress = ?, updated_at = ? WHERE id = ? AND worker_id = ? AND attempt = ? AND state = 'running'",
+  );
+  const insertLog = db.prepare(
+    'INSERT INTO tw_job_logs (job_id, attempt, at, level, message, fields) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+
+  const logTx = db.transaction((entries: readonly JobLogEntry[]) => {
+    for (const e of entries) {
+      const id = parseJobId(e.jobId);
+      if (id === null) continue;
+      insertLog.run(id, e.attempt, e.at, e.level, e.message, e.fields === undefined ? null : JSON.stringify(e.fields));
+    }
+  });
+
+  return {
+    extendLeases: (workerId: string, leaseMs: number, now: number): number => extend.run(now + leaseMs, workerId).changes,
+    runningJobIds: (workerId: string): string[] => (owned.all(workerId) as number[]).map(String),
+    cancellationRequests: (workerId: string): string[] => (cancelRequests.all(workerId) as number[]).map(String),
+    saveCheckpoint(jobId: string, workerId: string, attempt: number, cp: StoredCheckpoint, now: number): boolean {
+      const id = parseJobId(jobId);
+      if (id === null) return false;
+      return checkpoint.run(cp.token, Buffer.from(cp.data), cp.encoding, now, id, workerId, attempt).changes === 1;
+    },
+    saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): boolean {
+      const id = parseJobId(jobId);
+      if (id === null) return false;
+      return progress.run(progressJson, now, id, workerId, attempt).changes === 1;
+    },
+    appendLogs: (entries: readonly JobLogEntry[]) => logTx.immediate(entries),
+  };
+}

@@ -1,0 +1,207 @@
+import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import type { EnqueueResult, NewJob } from '../../core/job.js';
+import { systemClock } from '../../core/clock.js';
+import { siblingModule } from '../../core/module-url.js';
+import type { Store, StoreCapabilities, StoreReopenSpec } from '../../store/store.js';
+import type {
+  CancelResult,
+  ClaimRequest,
+  ClaimResult,
+  Job,
+  JobDetails,
+  JobFilter,
+  JobLogEntry,
+  PruneRequest,
+  RescuedJob,
+  Settlement,
+  StoredCheckpoint,
+} from '../../store/types.js';
+import { createClaim } from './claim.js';
+import { openDatabase, type SqliteDatabase, type SqliteOptions } from './connection.js';
+import { createControl } from './control.js';
+import { createEnqueue } from './enqueue.js';
+import { createMaintenance } from './maintenance.js';
+import { migrateDatabase } from './migrate.js';
+import { createReads } from './reads.js';
+import { createRunningOps } from './running.js';
+import { createSettle } from './settle.js';
+import { WalWatcher } from './wal-watcher.js';
+
+type Ops = {
+  enqueue: ReturnType<typeof createEnqueue>;
+  claim: ReturnType<typeof createClaim>;
+  settle: ReturnType<typeof createSettle>;
+  running: ReturnType<typeof createRunningOps>;
+  maintenance: ReturnType<typeof createMaintenance>;
+  control: ReturnType<typeof createControl>;
+  reads: ReturnType<typeof createReads>;
+};
+
+/**
+ * The embedded store: one SQLite file in WAL mode shared by any number of processes. Calls are
+ * synchronous under the hood (better-sqlite3) and wrapped in promises to honour the contract.
+ */
+export class SqliteStore implements Store {
+  readonly driver = 'sqlite';
+  readonly capabilities: StoreCapabilities;
+  readonly path: string;
+  private readonly db: SqliteDatabase;
+  private readonly local = new EventEmitter();
+  private readonly walWatcher: WalWatcher | null;
+  private opsCache: Ops | null = null;
+  private migrated = false;
+
+  constructor(options: SqliteOptions) {
+    this.path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+    this.db = openDatabase({ ...options, path: this.path });
+    this.walWatcher = this.path === ':memory:' ? null : new WalWatcher(this.path);
+    this.capabilities = { crossProcessWakeups: this.walWatcher !== null, embedded: true };
+    this.local.setMaxListeners(0);
+  }
+
+  /** Statements are prepared once the schema exists, on first use. */
+  private get ops(): Ops {
+    if (!this.opsCache) {
+      if (!this.migrated) this.migrateSync();
+      const db = this.db;
+      this.opsCache = {
+        enqueue: createEnqueue(db),
+        claim: createClaim(db),
+        settle: createSettle(db),
+        running: createRunningOps(db),
+        maintenance: createMaintenance(db),
+        control: createControl(db),
+        reads: createReads(db),
+      };
+    }
+    return this.opsCache;
+  }
+
+  private migrateSync(): number[] {
+    const applied = migrateDatabase(this.db, systemClock.now());
+    this.migrated = true;
+    return applied;
+  }
+
+  async migrate(): Promise<void> {
+    this.migrateSync();
+  }
+
+  /** Versions applied by this call (empty when the schema was current). */
+  migrateAndReport(): number[] {
+    return this.migrateSync();
+  }
+
+  async close(): Promise<void> {
+    this.walWatcher?.stop();
+    this.local.removeAllListeners();
+    if (this.db.open) this.db.close();
+  }
+
+  async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
+    const results = this.ops.enqueue(jobs, now);
+    this.local.emit('wake');
+    return results;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    return this.ops.claim(request);
+  }
+
+  async settle(settlements: readonly Settlement[], now: number): Promise<string[]> {
+    const applied = this.ops.settle(settlements, now);
+    // A retry with no backoff or a released job is claimable now.
+    if (settlements.some((s) => s.outcome.type === 'released')) this.local.emit('wake');
+    return applied;
+  }
+
+  async extendLeases(workerId: string, leaseMs: number, now: number): Promise<number> {
+    return this.ops.running.extendLeases(workerId, leaseMs, now);
+  }
+
+  async runningJobIds(workerId: string): Promise<string[]> {
+    return this.ops.running.runningJobIds(workerId);
+  }
+
+  /** Lets the runtime reopen this store in a heartbeat thread. */
+  reopenSpec(): StoreReopenSpec | null {
+    if (this.path === ':memory:') return null;
+    return { module: siblingModule(import.meta.url, 'index').href, exportName: 'sqliteStore', options: { path: this.path } };
+  }
+
+  async cancellationRequests(workerId: string): Promise<string[]> {
+    return this.ops.running.cancellationRequests(workerId);
+  }
+
+  async saveCheckpoint(jobId: string, workerId: string, attempt: number, checkpoint: StoredCheckpoint, now: number): Promise<boolean> {
+    return this.ops.running.saveCheckpoint(jobId, workerId, attempt, checkpoint, now);
+  }
+
+  async saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): Promise<boolean> {
+    return this.ops.running.saveProgress(jobId, workerId, attempt, progressJson, now);
+  }
+
+  async appendLogs(entries: readonly JobLogEntry[]): Promise<void> {
+    this.ops.running.appendLogs(entries);
+  }
+
+  async rescueExpired(now: number, limit: number): Promise<RescuedJob[]> {
+    const rescued = this.ops.maintenance.rescueExpired(now, limit);
+    if (rescued.length) this.local.emit('wake');
+    return rescued;
+  }
+
+  async prune(request: PruneRequest): Promise<{ jobs: number }> {
+    return this.ops.maintenance.prune(request);
+  }
+
+  async cancel(jobId: string, now: number): Promise<CancelResult> {
+    return this.ops.control.cancel(jobId, now);
+  }
+
+  async retry(jobId: string, now: number): Promise<Job> {
+    const job = this.ops.control.retry(jobId, now);
+    this.local.emit('wake');
+    return job;
+  }
+
+  async redrive(ids: readonly string[] | 'all', now: number): Promise<string[]> {
+    const redriven = this.ops.control.redrive(ids, now);
+    if (redriven.length) this.local.emit('wake');
+    return redriven;
+  }
+
+  async getJob(jobId: string): Promise<Job | null> {
+    return this.ops.reads.getJob(jobId);
+  }
+
+  async getJobDetails(jobId: string): Promise<JobDetails | null> {
+    return this.ops.reads.getJobDetails(jobId);
+  }
+
+  async listJobs(filter: JobFilter): Promise<Job[]> {
+    return this.ops.reads.listJobs(filter);
+  }
+
+  async stats(now: number) {
+    return this.ops.reads.stats(now);
+  }
+
+  async checkpointStats() {
+    return this.ops.reads.checkpointStats();
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.ops.reads.pendingCount();
+  }
+
+  onWake(listener: () => void): () => void {
+    this.local.on('wake', listener);
+    const unwatch = this.walWatcher?.subscribe(listener);
+    return () => {
+      this.local.off('wake', listener);
+      unwatch?.();
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { EventEmitter } from 'node:events';
+import type { JobError, JobLogEntry, JobState } from '../core/job.js';
+
+interface JobRef {
+  jobId: string;
+  name: string;
+  queue: string;
+  attempt: number;
+}
+
+/** Every event the runtime emits. Loggers, metrics, tracing and the server subscribe to these. */
+export interface EngineEvents {
+  'job:enqueued': { jobId: string; name: string; queue: string; state: JobState; deduplicated: boolean };
+  'job:started': JobRef & { workerId: string };
+  'job:completed': JobRef & { durationMs: number; result: unknown };
+  /** an attempt failed and the job will run again at `runAt` */
+  'job:retrying': JobRef & { error: JobError; runAt: number };
+  /** attempts ran out or the error was non-retryable; `state` is dead (DLQ) or failed */
+  'job:failed': JobRef & { error: JobError; state: 'dead' | 'failed' };
+  'job:snoozed': JobRef & { runAt: number };
+  'job:cancelled': JobRef;
+  'job:released': JobRef;
+  'job:rescued': JobRef & { to: JobState };
+  'job:progress': JobRef & { progress: unknown };
+  'job:checkpoint': JobRef & { token: string; bytes: number; compressed: boolean };
+  'job:log': JobLogEntry;
+  'worker:started': { workerId: string; queues: readonly string[]; concurrency: number };
+  'worker:stopping': { workerId: string; running: number };
+  'worker:stopped': { workerId: string };
+  'worker:error': { workerId: string; error: Error; during: string };
+}
+
+export type EngineEventName = keyof EngineEvents;
+
+/** A typed EventEmitter. `has(name)` lets hot paths skip building payloads nobody listens to. */
+export class EngineEventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  on<K extends EngineEventName>(name: K, listener: (event: EngineEvents[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+
+  off<K extends EngineEventName>(name: K, listener: (event: EngineEvents[K]) => void): void {
+    this.emitter.off(name, listener);
+  }
+
+  has(name: EngineEventName): boolean {
+    return this.emitter.listenerCount(name) > 0;
+  }
+
+  emit<K extends EngineEventName>(name: K, event: EngineEvents[K]): void {
+    if (this.emitter.listenerCount(name) === 0) return;
+    this.emitter.emit(name, event);
+  }
+}
