@@ -19,8 +19,11 @@ export interface ExecutorDeps {
 
 /** One attempt in flight. `finish` is first-wins: a timeout or cancel settles it even if the handler never returns. */
 export class ActiveJob {
-  readonly controller = new AbortController();
   readonly deadline: number | null;
+  // Created on first use: most handlers never look at their signal, and an AbortController per
+  // job is a measurable share of the hot path.
+  private controller: AbortController | null = null;
+  private abortReason: unknown = undefined;
   done = false;
   /** the handler's return value, kept for the completion event */
   result: unknown;
@@ -35,11 +38,24 @@ export class ActiveJob {
   get id(): string {
     return this.claimed.id;
   }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
 }
 
 class Context implements JobContext {
   readonly job: JobContext['job'];
-  readonly signal: AbortSignal;
   readonly resume: JobContext['resume'];
 
   constructor(
@@ -49,8 +65,11 @@ class Context implements JobContext {
   ) {
     const c = active.claimed;
     this.job = { id: c.id, name: c.name, queue: c.queue, attempt: c.attempt, maxAttempts: c.maxAttempts, payload, createdAt: c.createdAt, tags: c.tags };
-    this.signal = active.controller.signal;
     this.resume = c.checkpoint ? decodeCheckpoint(c.checkpoint) : undefined;
+  }
+
+  get signal(): AbortSignal {
+    return this.active.signal;
   }
 
   private ref() {

@@ -15,6 +15,7 @@ export interface PendingSettlement {
 export class Settler {
   private queue: PendingSettlement[] = [];
   private flushing: Promise<void> | null = null;
+  private inFlight = 0;
   private scheduled = false;
 
   constructor(
@@ -24,8 +25,9 @@ export class Settler {
     private readonly afterFlush: () => void,
   ) {}
 
+  /** Outcomes not yet persisted (waiting or being written). */
   get size(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight;
   }
 
   add(item: PendingSettlement): void {
@@ -49,8 +51,10 @@ export class Settler {
     if (this.flushing || this.queue.length === 0) return this.flushing ?? Promise.resolve();
     const batch = this.queue;
     this.queue = [];
+    this.inFlight = batch.length;
     this.flushing = this.write(batch).finally(() => {
       this.flushing = null;
+      this.inFlight = 0;
       if (this.queue.length > 0 && !this.scheduled) {
         this.scheduled = true;
         setImmediate(this.flush);
@@ -63,8 +67,13 @@ export class Settler {
   private async write(batch: PendingSettlement[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const applied = new Set(await this.store.settle(batch.map((p) => p.settlement), this.clock.now()));
-        for (const item of batch) item.onSettled(applied.has(item.settlement.id));
+        const appliedIds = await this.store.settle(batch.map((p) => p.settlement), this.clock.now());
+        if (appliedIds.length === batch.length) {
+          for (const item of batch) item.onSettled(true);
+        } else {
+          const applied = new Set(appliedIds);
+          for (const item of batch) item.onSettled(applied.has(item.settlement.id));
+        }
         return;
       } catch (error) {
         // The store is unavailable (busy, restarting): keep the outcomes and try again.

@@ -121,7 +121,8 @@ export class Worker {
       this.claimAgain = true;
       return;
     }
-    const free = this.options.concurrency - this.active.size;
+    // Outcomes not yet persisted still hold their slot: it bounds the unwritten backlog.
+    const free = this.options.concurrency - this.active.size - this.settler.size;
     if (free <= 0) return;
     this.claiming = true;
     this.claimAgain = false;
@@ -158,7 +159,9 @@ export class Worker {
   private startJob(job: ClaimedJob, now: number): void {
     const active = new ActiveJob(job, now);
     this.active.set(job.id, active);
-    this.deps.events.emit('job:started', { jobId: job.id, name: job.name, queue: job.queue, attempt: job.attempt, workerId: this.id });
+    if (this.deps.events.has('job:started')) {
+      this.deps.events.emit('job:started', { jobId: job.id, name: job.name, queue: job.queue, attempt: job.attempt, workerId: this.id });
+    }
     executeJob(active, this.executor, this.finish);
   }
 
@@ -177,7 +180,7 @@ export class Worker {
 
   private abort(active: ActiveJob, reason: Error, outcome: Outcome | null): void {
     if (active.done) return;
-    active.controller.abort(reason);
+    active.abort(reason);
     if (outcome) this.finish(active, outcome);
     else {
       active.done = true; // lease lost: another worker owns the job now, settle nothing

@@ -3,18 +3,18 @@ import type { Job, JobState } from '../../core/job.js';
 import { RETRYABLE_STATES } from '../../core/state-machine.js';
 import type { CancelResult } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
+import { appendHistory } from './history.js';
 import { parseJobId, rowToJob, type JobRow } from './rows.js';
-import { transitionRecorder } from './transitions.js';
 
 /** Operator actions that can come from any process: cancel, retry, redrive. */
 export function createControl(db: SqliteDatabase) {
-  const record = transitionRecorder(db);
   const select = db.prepare('SELECT * FROM tw_jobs WHERE id = ?');
   const cancelWaiting = db.prepare(
-    "UPDATE tw_jobs SET state = 'cancelled', finished_at = @now, updated_at = @now WHERE id = @id AND state IN ('scheduled', 'queued')",
+    `UPDATE tw_jobs SET state = 'cancelled', ${appendHistory("'cancelled'", 'attempt', "'cancelled by request'")},
+      finished_at = @now, updated_at = @now WHERE id = @id AND state IN ('scheduled', 'queued')`,
   );
   const requestCancel = db.prepare("UPDATE tw_jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id AND state = 'running'");
-  const requeue = db.prepare(`UPDATE tw_jobs SET state = 'queued', attempt = 0, run_at = @now, finished_at = NULL, error = NULL,
+  const requeue = db.prepare(`UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", '0', '@reason')}, attempt = 0, run_at = @now, finished_at = NULL, error = NULL,
     result = NULL, progress = NULL, cancel_requested = 0, updated_at = @now WHERE id = @id`);
   const deadIds = db.prepare("SELECT id FROM tw_jobs WHERE state = 'dead' ORDER BY id").pluck();
 
@@ -29,7 +29,6 @@ export function createControl(db: SqliteDatabase) {
     const row = load(jobId);
     if (row.state === 'scheduled' || row.state === 'queued') {
       cancelWaiting.run({ now, id: row.id });
-      record(row.id, now, row.state, 'cancelled', row.attempt, 'cancelled by request');
       return { job: rowToJob(select.get(row.id) as JobRow), requested: false };
     }
     if (row.state === 'running') {
@@ -40,8 +39,7 @@ export function createControl(db: SqliteDatabase) {
   });
 
   const requeueRow = (row: JobRow, now: number, reason: string): void => {
-    requeue.run({ now, id: row.id });
-    record(row.id, now, row.state, 'queued', 0, reason);
+    requeue.run({ now, id: row.id, reason });
   };
 
   const retryTx = db.transaction((jobId: string, now: number): Job => {

@@ -1,14 +1,13 @@
 import type { EnqueueResult, JobState, NewJob } from '../../core/job.js';
 import type { SqliteDatabase } from './connection.js';
-import { transitionRecorder } from './transitions.js';
+import { initialHistory } from './history.js';
 
 export function createEnqueue(db: SqliteDatabase) {
-  const record = transitionRecorder(db);
   const insert = db.prepare(`
     INSERT INTO tw_jobs (queue, name, payload, state, priority, run_at, max_attempts, backoff, timeout_ms,
-      dead_letter, tags, idempotency_key, idempotency_expires_at, created_at, updated_at)
+      dead_letter, tags, idempotency_key, idempotency_expires_at, created_at, updated_at, history)
     VALUES (@queue, @name, @payload, @state, @priority, @runAt, @maxAttempts, @backoff, @timeoutMs,
-      @deadLetter, @tags, @key, @keyExpiresAt, @now, @now)`);
+      @deadLetter, @tags, @key, @keyExpiresAt, @now, @now, ${initialHistory('@state')})`);
   const findByKey = db.prepare('SELECT id, state, idempotency_expires_at FROM tw_jobs WHERE idempotency_key = ?');
   const forgetKey = db.prepare('UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE id = ?');
 
@@ -46,7 +45,6 @@ export function createEnqueue(db: SqliteDatabase) {
       now,
     });
     const id = Number(info.lastInsertRowid);
-    record(id, now, null, state, 0, null);
     return { id: String(id), state, deduplicated: false };
   };
 

@@ -1,7 +1,7 @@
 import type { JobState } from '../../core/job.js';
 import type { PruneRequest, RescuedJob } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
-import { transitionRecorder } from './transitions.js';
+import { appendHistory } from './history.js';
 
 interface ExpiredRow {
   id: number;
@@ -16,14 +16,14 @@ interface ExpiredRow {
 
 /** Lease rescue and retention pruning; both run in bounded batches so they never hold the lock long. */
 export function createMaintenance(db: SqliteDatabase) {
-  const record = transitionRecorder(db);
   const expired = db.prepare(`SELECT id, name, queue, attempt, max_attempts, dead_letter, cancel_requested, worker_id
     FROM tw_jobs WHERE state = 'running' AND lease_expires_at < ? LIMIT ?`);
   const requeue = db.prepare(
-    "UPDATE tw_jobs SET state = 'queued', worker_id = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
+    `UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", 'attempt', '@reason')}, worker_id = NULL, lease_expires_at = NULL,
+      updated_at = @now WHERE id = @id AND state = 'running'`,
   );
-  const finish = db.prepare(`UPDATE tw_jobs SET state = ?, error = ?, finished_at = ?, worker_id = NULL, lease_expires_at = NULL,
-    cancel_requested = 0, updated_at = ? WHERE id = ? AND state = 'running'`);
+  const finish = db.prepare(`UPDATE tw_jobs SET state = @to, ${appendHistory('@to', 'attempt', '@reason')}, error = @error, finished_at = @now,
+    worker_id = NULL, lease_expires_at = NULL, cancel_requested = 0, updated_at = @now WHERE id = @id AND state = 'running'`);
 
   const rescueTx = db.transaction((now: number, limit: number): RescuedJob[] => {
     const rescued: RescuedJob[] = [];
@@ -32,9 +32,8 @@ export function createMaintenance(db: SqliteDatabase) {
       let to: JobState = 'queued';
       if (row.cancel_requested === 1) to = 'cancelled';
       else if (row.attempt >= row.max_attempts) to = row.dead_letter === 1 ? 'dead' : 'failed';
-      if (to === 'queued') requeue.run(now, row.id);
-      else finish.run(to, JSON.stringify({ message: reason, code: 'lease_expired', attempt: row.attempt, at: now }), now, now, row.id);
-      record(row.id, now, 'running', to, row.attempt, reason);
+      if (to === 'queued') requeue.run({ reason, now, id: row.id });
+      else finish.run({ to, reason, error: JSON.stringify({ message: reason, code: 'lease_expired', attempt: row.attempt, at: now }), now, id: row.id });
       rescued.push({ id: String(row.id), name: row.name, queue: row.queue, attempt: row.attempt, to });
     }
     return rescued;
@@ -44,7 +43,6 @@ export function createMaintenance(db: SqliteDatabase) {
     AND ((state IN ('completed', 'cancelled') AND finished_at < ?) OR (state IN ('failed', 'dead') AND finished_at < ?)) LIMIT ?`).pluck();
   const deleteJob = db.prepare('DELETE FROM tw_jobs WHERE id = ?');
   const deleteLogs = db.prepare('DELETE FROM tw_job_logs WHERE job_id = ?');
-  const deleteTransitions = db.prepare('DELETE FROM tw_job_transitions WHERE job_id = ?');
   const forgetKeys = db.prepare(
     'UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < ?',
   );
@@ -58,7 +56,6 @@ export function createMaintenance(db: SqliteDatabase) {
     ) as number[];
     for (const id of ids) {
       deleteLogs.run(id);
-      deleteTransitions.run(id);
       deleteJob.run(id);
     }
     forgetKeys.run(request.idempotencyBefore);

@@ -1,6 +1,7 @@
-import { JOB_STATES, type JobLogEntry, type JobState, type JobTransition } from '../../core/job.js';
+import { JOB_STATES, type JobLogEntry, type JobState } from '../../core/job.js';
 import type { CheckpointStats, Job, JobDetails, JobFilter, QueueStats } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
+import { parseHistory } from './history.js';
 import { parseJobId, rowToJob, type JobRow } from './rows.js';
 
 interface LogRow {
@@ -11,22 +12,13 @@ interface LogRow {
   message: string;
   fields: string | null;
 }
-interface TransitionRow {
-  job_id: number;
-  at: number;
-  from_state: JobState | null;
-  to_state: JobState;
-  attempt: number;
-  reason: string | null;
-}
-
 const emptyCounts = (): Record<JobState, number> =>
   Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
 
 export function createReads(db: SqliteDatabase) {
   const byId = db.prepare('SELECT * FROM tw_jobs WHERE id = ?');
   const logs = db.prepare('SELECT * FROM tw_job_logs WHERE job_id = ? ORDER BY id');
-  const transitions = db.prepare('SELECT * FROM tw_job_transitions WHERE job_id = ? ORDER BY id');
+  const history = db.prepare('SELECT history FROM tw_jobs WHERE id = ?').pluck();
   const counts = db.prepare('SELECT queue, state, count(*) AS n FROM tw_jobs GROUP BY queue, state');
   const oldestQueued = db.prepare("SELECT queue, min(run_at) AS oldest FROM tw_jobs WHERE state = 'queued' GROUP BY queue");
   const checkpoints = db.prepare(
@@ -56,14 +48,7 @@ export function createReads(db: SqliteDatabase) {
           message: r.message,
           fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
         })),
-        transitions: (transitions.all(id) as TransitionRow[]).map((r) => ({
-          jobId: String(r.job_id),
-          at: r.at,
-          from: r.from_state,
-          to: r.to_state,
-          attempt: r.attempt,
-          reason: r.reason,
-        })),
+        transitions: parseHistory(job.id, history.get(id) as string | null),
       };
     },
     listJobs(filter: JobFilter): Job[] {

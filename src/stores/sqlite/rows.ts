@@ -1,6 +1,5 @@
 import type { BackoffPolicy } from '../../core/backoff.js';
 import type { Job, JobError, JobState } from '../../core/job.js';
-import type { ClaimedJob } from '../../store/types.js';
 
 /** A tw_jobs row as SQLite returns it. */
 export interface JobRow {
@@ -63,24 +62,16 @@ export function rowToJob(row: JobRow): Job {
   };
 }
 
-export function rowToClaimed(row: JobRow): ClaimedJob {
-  return {
-    id: String(row.id),
-    queue: row.queue,
-    name: row.name,
-    payloadJson: row.payload,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    backoff: JSON.parse(row.backoff) as BackoffPolicy,
-    timeoutMs: row.timeout_ms,
-    deadLetter: row.dead_letter === 1,
-    tags: parseOr<string[]>(row.tags, []),
-    createdAt: row.created_at,
-    checkpoint:
-      row.checkpoint_token === null || row.checkpoint_data === null
-        ? null
-        : { token: row.checkpoint_token, data: row.checkpoint_data, encoding: row.checkpoint_encoding ?? 'json' },
-  };
+// Most jobs share a few backoff policies; parse each distinct text once.
+const backoffCache = new Map<string, BackoffPolicy>();
+export function parseBackoff(text: string): BackoffPolicy {
+  let policy = backoffCache.get(text);
+  if (!policy) {
+    policy = JSON.parse(text) as BackoffPolicy;
+    if (backoffCache.size > 1000) backoffCache.clear();
+    backoffCache.set(text, policy);
+  }
+  return policy;
 }
 
 /** Job ids are strings in the API; in SQLite they are the integer rowid. Returns null if not one. */

@@ -1,98 +1,114 @@
-import type { JobState } from '../../core/job.js';
 import type { Outcome, Settlement } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
+import { appendHistory, historyReason } from './history.js';
 import { parseJobId } from './rows.js';
-import { transitionRecorder } from './transitions.js';
 
 // Every statement is fenced on (id, running, worker, attempt): a worker whose lease was taken away
-// changes nothing, so a rescued job cannot be completed twice.
+// changes nothing, so a rescued job cannot be completed twice. Each statement also appends the
+// transition to the job's history (see history.ts).
 const FENCE = "WHERE id = @id AND state = 'running' AND worker_id = @workerId AND attempt = @attempt";
 const CLEAR_LEASE = 'worker_id = NULL, lease_expires_at = NULL, cancel_requested = 0, updated_at = @now';
 const CLEAR_CHECKPOINT = 'checkpoint_token = NULL, checkpoint_data = NULL, checkpoint_encoding = NULL';
 
-function targetState(outcome: Outcome): JobState {
-  switch (outcome.type) {
-    case 'completed':
-      return 'completed';
-    case 'retry':
-    case 'snoozed':
-      return 'scheduled';
-    case 'failed':
-      return 'failed';
-    case 'dead':
-      return 'dead';
-    case 'cancelled':
-      return 'cancelled';
-    case 'released':
-      return 'queued';
-  }
-}
+/** Completions are written CHUNK at a time by one statement; unused slots are padded with id -1. */
+const CHUNK = 64;
 
-function reasonOf(outcome: Outcome): string | null {
+function reasonOf(outcome: Exclude<Outcome, { type: 'completed' }>): string | null {
   switch (outcome.type) {
     case 'retry':
     case 'failed':
     case 'dead':
-      return outcome.error.message;
+      return historyReason(outcome.error.message);
     case 'cancelled':
-      return outcome.error?.message ?? 'cancelled';
+      return historyReason(outcome.error?.message ?? 'cancelled');
     case 'snoozed':
       return 'snoozed';
     case 'released':
       return 'released';
-    case 'completed':
-      return null;
   }
 }
 
 export function createSettle(db: SqliteDatabase) {
-  const record = transitionRecorder(db);
+  const slots = Array.from({ length: CHUNK }, (_, i) => i);
+  const resultCases = slots.map((i) => `WHEN @id${i} THEN @r${i}`).join(' ');
+  const attemptCases = slots.map((i) => `WHEN @id${i} THEN @a${i}`).join(' ');
+  const completeChunk = db
+    .prepare(
+      `UPDATE tw_jobs SET state = 'completed', ${appendHistory("'completed'", 'attempt')}, result = CASE id ${resultCases} END,
+        finished_at = @now, progress = NULL, ${CLEAR_LEASE}, ${CLEAR_CHECKPOINT}
+      WHERE id IN (${slots.map((i) => `@id${i}`).join(', ')}) AND state = 'running' AND worker_id = @workerId
+        AND attempt = CASE id ${attemptCases} END
+      RETURNING id`,
+    )
+    .pluck();
   const statements = {
-    completed: db.prepare(`UPDATE tw_jobs SET state = 'completed', result = @result, finished_at = @now, progress = NULL,
-      ${CLEAR_LEASE}, ${CLEAR_CHECKPOINT} ${FENCE}`),
-    retry: db.prepare(`UPDATE tw_jobs SET state = 'scheduled', run_at = @runAt, error = @error, ${CLEAR_LEASE} ${FENCE}`),
-    terminalFailure: db.prepare(`UPDATE tw_jobs SET state = @state, error = @error, finished_at = @now, ${CLEAR_LEASE} ${FENCE}`),
-    snoozed: db.prepare(`UPDATE tw_jobs SET state = 'scheduled', run_at = @runAt, attempt = attempt - 1, ${CLEAR_LEASE} ${FENCE}`),
-    cancelled: db.prepare(`UPDATE tw_jobs SET state = 'cancelled', error = @error, finished_at = @now, ${CLEAR_LEASE} ${FENCE}`),
-    released: db.prepare(`UPDATE tw_jobs SET state = 'queued', attempt = attempt - 1, ${CLEAR_LEASE} ${FENCE}`),
+    retry: db.prepare(
+      `UPDATE tw_jobs SET state = 'scheduled', ${appendHistory("'scheduled'", 'attempt', '@reason')}, run_at = @runAt, error = @error, ${CLEAR_LEASE} ${FENCE}`,
+    ),
+    terminalFailure: db.prepare(
+      `UPDATE tw_jobs SET state = @state, ${appendHistory('@state', 'attempt', '@reason')}, error = @error, finished_at = @now, ${CLEAR_LEASE} ${FENCE}`,
+    ),
+    snoozed: db.prepare(
+      `UPDATE tw_jobs SET state = 'scheduled', ${appendHistory("'scheduled'", 'attempt - 1', '@reason')}, run_at = @runAt, attempt = attempt - 1,
+        ${CLEAR_LEASE} ${FENCE}`,
+    ),
+    cancelled: db.prepare(
+      `UPDATE tw_jobs SET state = 'cancelled', ${appendHistory("'cancelled'", 'attempt', '@reason')}, error = @error, finished_at = @now,
+        ${CLEAR_LEASE} ${FENCE}`,
+    ),
+    released: db.prepare(
+      `UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", 'attempt - 1', '@reason')}, attempt = attempt - 1, ${CLEAR_LEASE} ${FENCE}`,
+    ),
   };
 
-  const applyOne = (settlement: Settlement, now: number): boolean => {
+  /** Writes up to CHUNK completions of one worker; returns the ids applied. */
+  const completeMany = (workerId: string, items: readonly Settlement[], now: number): number[] => {
+    const params: Record<string, unknown> = { workerId, now };
+    for (let i = 0; i < CHUNK; i++) {
+      const item = items[i];
+      const outcome = item?.outcome;
+      params[`id${i}`] = item ? parseJobId(item.id) ?? -1 : -1;
+      params[`r${i}`] = outcome?.type === 'completed' ? outcome.resultJson : null;
+      params[`a${i}`] = item ? item.attempt : -1;
+    }
+    return completeChunk.all(params) as number[];
+  };
+
+  const applyOther = (settlement: Settlement, outcome: Exclude<Outcome, { type: 'completed' }>, now: number): boolean => {
     const id = parseJobId(settlement.id);
     if (id === null) return false;
-    const fence = { id, workerId: settlement.workerId, attempt: settlement.attempt, now };
-    const outcome = settlement.outcome;
-    let changes: number;
+    const fence = { id, workerId: settlement.workerId, attempt: settlement.attempt, now, reason: reasonOf(outcome) };
     switch (outcome.type) {
-      case 'completed':
-        changes = statements.completed.run({ ...fence, result: outcome.resultJson }).changes;
-        break;
       case 'retry':
-        changes = statements.retry.run({ ...fence, runAt: outcome.runAt, error: JSON.stringify(outcome.error) }).changes;
-        break;
+        return statements.retry.run({ ...fence, runAt: outcome.runAt, error: JSON.stringify(outcome.error) }).changes === 1;
       case 'failed':
       case 'dead':
-        changes = statements.terminalFailure.run({ ...fence, state: outcome.type, error: JSON.stringify(outcome.error) }).changes;
-        break;
+        return statements.terminalFailure.run({ ...fence, state: outcome.type, error: JSON.stringify(outcome.error) }).changes === 1;
       case 'snoozed':
-        changes = statements.snoozed.run({ ...fence, runAt: outcome.runAt }).changes;
-        break;
+        return statements.snoozed.run({ ...fence, runAt: outcome.runAt }).changes === 1;
       case 'cancelled':
-        changes = statements.cancelled.run({ ...fence, error: outcome.error ? JSON.stringify(outcome.error) : null }).changes;
-        break;
+        return statements.cancelled.run({ ...fence, error: outcome.error ? JSON.stringify(outcome.error) : null }).changes === 1;
       case 'released':
-        changes = statements.released.run(fence).changes;
-        break;
+        return statements.released.run(fence).changes === 1;
     }
-    if (changes === 0) return false;
-    const attempt = outcome.type === 'snoozed' || outcome.type === 'released' ? settlement.attempt - 1 : settlement.attempt;
-    record(id, now, 'running', targetState(outcome), attempt, reasonOf(outcome));
-    return true;
   };
 
   const settleAll = db.transaction((settlements: readonly Settlement[], now: number) => {
     const applied: string[] = [];
-    for (const settlement of settlements) if (applyOne(settlement, now)) applied.push(settlement.id);
+    const completions = new Map<string, Settlement[]>();
+    for (const settlement of settlements) {
+      const outcome = settlement.outcome;
+      if (outcome.type === 'completed') {
+        let list = completions.get(settlement.workerId);
+        if (!list) completions.set(settlement.workerId, (list = []));
+        list.push(settlement);
+      } else if (applyOther(settlement, outcome, now)) applied.push(settlement.id);
+    }
+    for (const [workerId, list] of completions) {
+      for (let start = 0; start < list.length; start += CHUNK) {
+        for (const id of completeMany(workerId, list.slice(start, start + CHUNK), now)) applied.push(String(id));
+      }
+    }
     return applied;
   });
   return (settlements: readonly Settlement[], now: number): string[] => settleAll.immediate(settlements, now);

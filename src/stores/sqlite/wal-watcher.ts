@@ -10,6 +10,7 @@ import { basename, dirname } from 'node:path';
 export class WalWatcher {
   private readonly listeners = new Set<() => void>();
   private watcher: FSWatcher | null = null;
+  private notifyScheduled = false;
 
   constructor(private readonly databasePath: string) {}
 
@@ -27,11 +28,25 @@ export class WalWatcher {
     this.watcher = null;
   }
 
+  /**
+   * Listeners run on the next turn, never inside the watch callback: libuv drains inotify until it
+   * is empty, so a listener that commits (and so writes the WAL again) would otherwise keep the
+   * event loop in that drain forever and starve everything else.
+   */
+  private scheduleNotify(): void {
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      for (const listener of this.listeners) listener();
+    });
+  }
+
   private start(): void {
     const walName = `${basename(this.databasePath)}-wal`;
     try {
       this.watcher = watch(dirname(this.databasePath), { persistent: false }, (_event, filename) => {
-        if (filename === walName) for (const listener of this.listeners) listener();
+        if (filename === walName) this.scheduleNotify();
       });
       this.watcher.on('error', () => this.stop());
     } catch {

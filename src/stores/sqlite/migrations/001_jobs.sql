@@ -27,6 +27,8 @@ CREATE TABLE tw_jobs (
   checkpoint_token TEXT,
   checkpoint_data BLOB,
   checkpoint_encoding TEXT,
+  -- every transition, one line each: at, from, to, attempt, reason (see history.ts)
+  history TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 );
 
@@ -38,17 +40,6 @@ CREATE INDEX tw_jobs_running ON tw_jobs (worker_id) WHERE state = 'running';
 CREATE INDEX tw_jobs_cancel_requested ON tw_jobs (worker_id) WHERE cancel_requested = 1;
 CREATE INDEX tw_jobs_finished ON tw_jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE UNIQUE INDEX tw_jobs_idempotency ON tw_jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
-
-CREATE TABLE tw_job_transitions (
-  id INTEGER PRIMARY KEY,
-  job_id INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  from_state TEXT,
-  to_state TEXT NOT NULL,
-  attempt INTEGER NOT NULL,
-  reason TEXT
-);
-CREATE INDEX tw_job_transitions_job ON tw_job_transitions (job_id);
 
 CREATE TABLE tw_job_logs (
   id INTEGER PRIMARY KEY,
