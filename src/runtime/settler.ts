@@ -1,6 +1,7 @@
-import type { Clock } from '../core/clock.js';
-import type { Store } from '../store/store.js';
 import type { Settlement } from '../store/types.js';
+
+/** Persists a batch of outcomes and returns the ids applied. */
+export type SettlementWriter = (settlements: Settlement[]) => Promise<string[]>;
 
 export interface PendingSettlement {
   settlement: Settlement;
@@ -19,11 +20,15 @@ export class Settler {
   private scheduled = false;
 
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
+    private readonly writer: SettlementWriter,
     private readonly onError: (error: Error) => void,
     private readonly afterFlush: () => void,
   ) {}
+
+  /** Outcomes waiting for the next write (not counting the batch being written). */
+  get queuedSize(): number {
+    return this.queue.length;
+  }
 
   /** Outcomes not yet persisted (waiting or being written). */
   get size(): number {
@@ -67,7 +72,7 @@ export class Settler {
   private async write(batch: PendingSettlement[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const appliedIds = await this.store.settle(batch.map((p) => p.settlement), this.clock.now());
+        const appliedIds = await this.writer(batch.map((p) => p.settlement));
         if (appliedIds.length === batch.length) {
           for (const item of batch) item.onSettled(true);
         } else {

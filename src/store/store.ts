@@ -46,6 +46,11 @@ export interface Store {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Apply outcomes of attempts; returns the ids that were applied (the others were no longer owned). */
   settle(settlements: readonly Settlement[], now: number): Promise<string[]>;
+  /**
+   * `settle` and then `claim` in one atomic operation: the worker's steady state, where finishing a
+   * batch and taking the next one cost a single round trip (one transaction, one script call).
+   */
+  settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ applied: string[]; claim: ClaimResult }>;
   /** Extend the leases of every job this worker runs; returns how many were extended. */
   extendLeases(workerId: string, leaseMs: number, now: number): Promise<number>;
   /** Ids of the jobs the store says this worker runs (to notice leases lost to a rescue). */

@@ -64,7 +64,7 @@ export function createClaim(db: SqliteDatabase) {
     return statement;
   };
 
-  const claimTx = db.transaction((request: ClaimRequest): ClaimResult => {
+  const claimInTransaction = (request: ClaimRequest): ClaimResult => {
     const { now } = request;
     stageDue.run({ now });
     const select: Record<string, unknown> = { limit: request.limit };
@@ -77,7 +77,12 @@ export function createClaim(db: SqliteDatabase) {
     }
     const nextDueAt = rows.length < request.limit ? ((nextDue.get() as number | null) ?? null) : null;
     return { jobs: rows.map(toClaimed), nextDueAt };
-  });
+  };
+  const claimTx = db.transaction(claimInTransaction);
 
-  return (request: ClaimRequest): ClaimResult => claimTx.immediate(request);
+  return {
+    claim: (request: ClaimRequest): ClaimResult => claimTx.immediate(request),
+    /** for callers that already hold a transaction (nesting would add a savepoint per call) */
+    claimInTransaction,
+  };
 }

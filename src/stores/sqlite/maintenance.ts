@@ -39,8 +39,26 @@ export function createMaintenance(db: SqliteDatabase) {
     return rescued;
   });
 
-  const oldFinished = db.prepare(`SELECT id FROM tw_jobs WHERE finished_at IS NOT NULL AND finished_at < ?
-    AND ((state IN ('completed', 'cancelled') AND finished_at < ?) OR (state IN ('failed', 'dead') AND finished_at < ?)) LIMIT ?`).pluck();
+  // A job that finished before the cutoff was created before it, and ids grow with creation time,
+  // so the candidates are the ids up to the last one created before the cutoff: found by binary
+  // search on the primary key, then walked in id order. No index on finished_at is maintained.
+  const maxId = db.prepare('SELECT max(id) FROM tw_jobs').pluck();
+  const createdAtOrAfter = db.prepare('SELECT created_at FROM tw_jobs WHERE id >= ? ORDER BY id LIMIT 1').pluck();
+  const oldFinished = db.prepare(`SELECT id FROM tw_jobs WHERE id <= @upper AND finished_at IS NOT NULL
+    AND ((state IN ('completed', 'cancelled') AND finished_at < @completedBefore)
+      OR (state IN ('failed', 'dead') AND finished_at < @failedBefore)) ORDER BY id LIMIT @limit`).pluck();
+
+  const lastIdCreatedBefore = (cutoff: number): number => {
+    let low = 0;
+    let high = (maxId.get() as number | null) ?? 0;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      const createdAt = createdAtOrAfter.get(mid) as number | undefined;
+      if (createdAt !== undefined && createdAt < cutoff) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  };
   const deleteJob = db.prepare('DELETE FROM tw_jobs WHERE id = ?');
   const deleteLogs = db.prepare('DELETE FROM tw_job_logs WHERE job_id = ?');
   const forgetKeys = db.prepare(
@@ -48,12 +66,8 @@ export function createMaintenance(db: SqliteDatabase) {
   );
 
   const pruneTx = db.transaction((request: PruneRequest) => {
-    const ids = oldFinished.all(
-      Math.max(request.completedBefore, request.failedBefore),
-      request.completedBefore,
-      request.failedBefore,
-      request.limit,
-    ) as number[];
+    const upper = lastIdCreatedBefore(Math.max(request.completedBefore, request.failedBefore));
+    const ids = oldFinished.all({ upper, completedBefore: request.completedBefore, failedBefore: request.failedBefore, limit: request.limit }) as number[];
     for (const id of ids) {
       deleteLogs.run(id);
       deleteJob.run(id);

@@ -93,7 +93,7 @@ export function createSettle(db: SqliteDatabase) {
     }
   };
 
-  const settleAll = db.transaction((settlements: readonly Settlement[], now: number) => {
+  const settleInTransaction = (settlements: readonly Settlement[], now: number): string[] => {
     const applied: string[] = [];
     const completions = new Map<string, Settlement[]>();
     for (const settlement of settlements) {
@@ -110,6 +110,10 @@ export function createSettle(db: SqliteDatabase) {
       }
     }
     return applied;
-  });
-  return (settlements: readonly Settlement[], now: number): string[] => settleAll.immediate(settlements, now);
+  };
+  const settleTx = db.transaction(settleInTransaction);
+  return {
+    settle: (settlements: readonly Settlement[], now: number): string[] => settleTx.immediate(settlements, now),
+    settleInTransaction,
+  };
 }

@@ -50,6 +50,7 @@ export class SqliteStore implements Store {
   private readonly local = new EventEmitter();
   private readonly walWatcher: WalWatcher | null;
   private opsCache: Ops | null = null;
+  private settleAndClaimCache: ReturnType<SqliteDatabase['transaction']> | null = null;
   private migrated = false;
 
   constructor(options: SqliteOptions) {
@@ -106,14 +107,26 @@ export class SqliteStore implements Store {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    return this.ops.claim(request);
+    return this.ops.claim.claim(request);
   }
 
   async settle(settlements: readonly Settlement[], now: number): Promise<string[]> {
-    const applied = this.ops.settle(settlements, now);
+    const applied = this.ops.settle.settle(settlements, now);
     // A retry with no backoff or a released job is claimable now.
     if (settlements.some((s) => s.outcome.type === 'released')) this.local.emit('wake');
     return applied;
+  }
+
+  async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ applied: string[]; claim: ClaimResult }> {
+    return this.settleAndClaimTx.immediate(settlements, request) as { applied: string[]; claim: ClaimResult };
+  }
+
+  private get settleAndClaimTx() {
+    this.settleAndClaimCache ??= this.db.transaction((settlements: readonly Settlement[], request: ClaimRequest) => ({
+      applied: this.ops.settle.settleInTransaction(settlements, request.now),
+      claim: this.ops.claim.claimInTransaction(request),
+    }));
+    return this.settleAndClaimCache;
   }
 
   async extendLeases(workerId: string, leaseMs: number, now: number): Promise<number> {

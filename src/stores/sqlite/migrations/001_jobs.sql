@@ -33,12 +33,12 @@ CREATE TABLE tw_jobs (
 );
 
 -- Partial indexes: each row sits only in the index of the state it is in, so the claim path
--- touches small trees and finished jobs cost nothing there.
+-- touches small trees and finished jobs cost nothing there. Finished jobs have no index of their
+-- own: pruning walks the oldest ids instead (see maintenance.ts).
 CREATE INDEX tw_jobs_queued ON tw_jobs (queue, priority DESC, id) WHERE state = 'queued';
 CREATE INDEX tw_jobs_scheduled ON tw_jobs (run_at) WHERE state = 'scheduled';
 CREATE INDEX tw_jobs_running ON tw_jobs (worker_id) WHERE state = 'running';
 CREATE INDEX tw_jobs_cancel_requested ON tw_jobs (worker_id) WHERE cancel_requested = 1;
-CREATE INDEX tw_jobs_finished ON tw_jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE UNIQUE INDEX tw_jobs_idempotency ON tw_jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 CREATE TABLE tw_job_logs (
