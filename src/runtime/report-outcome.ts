@@ -5,12 +5,21 @@ import type { ActiveJob } from './executor.js';
 /** Emits the event that matches a persisted outcome. */
 export function reportOutcome(events: EngineEventBus, active: ActiveJob, outcome: Outcome, now: number): void {
   const c = active.claimed;
+  if (outcome.type === 'completed') {
+    if (events.has('job:completed')) {
+      events.emit('job:completed', {
+        jobId: c.id,
+        name: c.name,
+        queue: c.queue,
+        attempt: c.attempt,
+        durationMs: now - active.startedAt,
+        result: active.result,
+      });
+    }
+    return;
+  }
   const ref = { jobId: c.id, name: c.name, queue: c.queue, attempt: c.attempt };
   switch (outcome.type) {
-    case 'completed':
-      if (!events.has('job:completed')) return;
-      events.emit('job:completed', { ...ref, durationMs: now - active.startedAt, result: active.result });
-      return;
     case 'retry':
       events.emit('job:retrying', { ...ref, error: outcome.error, runAt: outcome.runAt });
       return;

@@ -44,7 +44,8 @@ export function createClaim(db: SqliteDatabase) {
     WHERE state = 'scheduled' AND run_at <= @now`,
   );
   const nextDue = db.prepare("SELECT min(run_at) AS at FROM tw_jobs WHERE state = 'scheduled'").pluck();
-  const slots = Array.from({ length: CHUNK }, (_, i) => `@id${i}`).join(', ');
+  const idKeys = Array.from({ length: CHUNK }, (_, i) => `id${i}`);
+  const slots = idKeys.map((key) => `@${key}`).join(', ');
   const lease = db.prepare(`
     UPDATE tw_jobs SET state = 'running', ${appendHistory("'running'", 'attempt + 1', '@workerId')}, attempt = attempt + 1,
       worker_id = @workerId, lease_expires_at = @leaseUntil, started_at = @now, updated_at = @now
@@ -72,7 +73,7 @@ export function createClaim(db: SqliteDatabase) {
     const rows = selectStatement(request.queues.length).all(select) as RawRow[];
     for (let start = 0; start < rows.length; start += CHUNK) {
       const params: Record<string, unknown> = { workerId: request.workerId, leaseUntil: now + request.leaseMs, now };
-      for (let i = 0; i < CHUNK; i++) params[`id${i}`] = rows[start + i]?.[0] ?? -1;
+      for (let i = 0; i < CHUNK; i++) params[idKeys[i] as string] = rows[start + i]?.[0] ?? -1;
       lease.run(params);
     }
     const nextDueAt = rows.length < request.limit ? ((nextDue.get() as number | null) ?? null) : null;

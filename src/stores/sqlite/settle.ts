@@ -30,6 +30,7 @@ function reasonOf(outcome: Exclude<Outcome, { type: 'completed' }>): string | nu
 
 export function createSettle(db: SqliteDatabase) {
   const slots = Array.from({ length: CHUNK }, (_, i) => i);
+  const keys = slots.map((i) => ({ id: `id${i}`, result: `r${i}`, attempt: `a${i}` }));
   const resultCases = slots.map((i) => `WHEN @id${i} THEN @r${i}`).join(' ');
   const attemptCases = slots.map((i) => `WHEN @id${i} THEN @a${i}`).join(' ');
   const completeChunk = db
@@ -67,9 +68,10 @@ export function createSettle(db: SqliteDatabase) {
     for (let i = 0; i < CHUNK; i++) {
       const item = items[i];
       const outcome = item?.outcome;
-      params[`id${i}`] = item ? parseJobId(item.id) ?? -1 : -1;
-      params[`r${i}`] = outcome?.type === 'completed' ? outcome.resultJson : null;
-      params[`a${i}`] = item ? item.attempt : -1;
+      const key = keys[i] as (typeof keys)[number];
+      params[key.id] = item ? parseJobId(item.id) ?? -1 : -1;
+      params[key.result] = outcome?.type === 'completed' ? outcome.resultJson : null;
+      params[key.attempt] = item ? item.attempt : -1;
     }
     return completeChunk.all(params) as number[];
   };
