@@ -3,6 +3,8 @@ import type { Settlement } from '../store/types.js';
 /** Persists a batch of outcomes and returns the ids applied. */
 export type SettlementWriter = (settlements: Settlement[]) => Promise<string[]>;
 
+const MAX_WRITE_ATTEMPTS = 20;
+
 export interface PendingSettlement {
   settlement: Settlement;
   /** called after the store applied (true) or rejected (false: no longer owned) the outcome */
@@ -81,8 +83,14 @@ export class Settler {
         }
         return;
       } catch (error) {
-        // The store is unavailable (busy, restarting): keep the outcomes and try again.
+        // The store is unavailable (busy, restarting): keep the outcomes and try again. After
+        // MAX_WRITE_ATTEMPTS the batch is dropped: its leases expire and the lifeline rescues the
+        // jobs, so they run again rather than being lost (at-least-once).
         this.onError(error as Error);
+        if (attempt + 1 >= MAX_WRITE_ATTEMPTS) {
+          for (const item of batch) item.onSettled(false);
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
       }
     }
