@@ -1,14 +1,17 @@
-import type { Settlement } from '../store/types.js';
+import type { SettleResult, Settlement } from '../store/types.js';
 
-/** Persists a batch of outcomes and returns the ids applied. */
-export type SettlementWriter = (settlements: Settlement[]) => Promise<string[]>;
+/** Persists a batch of outcomes. */
+export type SettlementWriter = (settlements: Settlement[]) => Promise<SettleResult>;
 
 const MAX_WRITE_ATTEMPTS = 20;
 
 export interface PendingSettlement {
   settlement: Settlement;
-  /** called after the store applied (true) or rejected (false: no longer owned) the outcome */
-  onSettled: (applied: boolean) => void;
+  /**
+   * called after the write: `applied` false when the worker no longer owned the attempt;
+   * `cancelledInstead` when a pending cancel request replaced the outcome
+   */
+  onSettled: (applied: boolean, cancelledInstead: boolean) => void;
 }
 
 /**
@@ -74,12 +77,13 @@ export class Settler {
   private async write(batch: PendingSettlement[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const appliedIds = await this.writer(batch.map((p) => p.settlement));
-        if (appliedIds.length === batch.length) {
-          for (const item of batch) item.onSettled(true);
+        const result = await this.writer(batch.map((p) => p.settlement));
+        if (result.applied.length === batch.length && result.cancelled.length === 0) {
+          for (const item of batch) item.onSettled(true, false);
         } else {
-          const applied = new Set(appliedIds);
-          for (const item of batch) item.onSettled(applied.has(item.settlement.id));
+          const applied = new Set(result.applied);
+          const cancelled = new Set(result.cancelled);
+          for (const item of batch) item.onSettled(applied.has(item.settlement.id), cancelled.has(item.settlement.id));
         }
         return;
       } catch (error) {
@@ -88,7 +92,7 @@ export class Settler {
         // jobs, so they run again rather than being lost (at-least-once).
         this.onError(error as Error);
         if (attempt + 1 >= MAX_WRITE_ATTEMPTS) {
-          for (const item of batch) item.onSettled(false);
+          for (const item of batch) item.onSettled(false, false);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { JobCancelledError, JobTimeoutError, ShutdownError, TaskwrightError } from '../core/errors.js';
 import { newWorkerId } from '../core/ids.js';
 import type { Store } from '../store/store.js';
-import type { ClaimedJob, Outcome, Settlement } from '../store/types.js';
+import type { ClaimedJob, Outcome, SettleResult, Settlement } from '../store/types.js';
 import type { EngineEventBus } from '../telemetry/events.js';
 import { ActiveJob, executeJob, type ExecutorDeps } from './executor.js';
 import type { HandlerRegistry } from './handlers.js';
@@ -153,13 +153,13 @@ export class Worker {
    * Persists finished outcomes. In the steady state it also claims the next batch in the same
    * store operation, so each round of work costs one transaction instead of two.
    */
-  private async writeOutcomes(batch: Settlement[]): Promise<string[]> {
+  private async writeOutcomes(batch: Settlement[]): Promise<SettleResult> {
     const now = this.deps.clock.now();
     const free = this.options.concurrency - this.active.size - this.settler.queuedSize;
     if (this.state !== 'running' || this.claiming || free <= 0) return this.deps.store.settle(batch, now);
     this.claiming = true;
     try {
-      const { applied, claim } = await this.deps.store.settleAndClaim(batch, {
+      const { settled, claim } = await this.deps.store.settleAndClaim(batch, {
         workerId: this.id,
         queues: this.options.queues,
         limit: free,
@@ -168,7 +168,7 @@ export class Worker {
       });
       for (const job of claim.jobs) this.startJob(job, now);
       if (claim.jobs.length < free) this.armIdleTimer(claim.nextDueAt);
-      return applied;
+      return settled;
     } finally {
       this.claiming = false;
     }
@@ -197,8 +197,9 @@ export class Worker {
     const settlement = { id: active.id, workerId: this.id, attempt: active.claimed.attempt, outcome };
     this.settler.add({
       settlement,
-      onSettled: (applied) => {
-        if (applied) reportOutcome(this.deps.events, active, outcome, this.deps.clock.now());
+      onSettled: (applied, cancelledInstead) => {
+        if (!applied) return;
+        reportOutcome(this.deps.events, active, cancelledInstead ? { type: 'cancelled', error: null } : outcome, this.deps.clock.now());
       },
     });
   };

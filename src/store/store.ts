@@ -11,6 +11,7 @@ import type {
   PruneRequest,
   QueueStats,
   RescuedJob,
+  SettleResult,
   Settlement,
   StoredCheckpoint,
 } from './types.js';
@@ -44,13 +45,16 @@ export interface Store {
   // --- worker hot path
   /** Move due scheduled jobs to queued, then claim up to `limit` queued jobs (highest priority first). */
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** Apply outcomes of attempts; returns the ids that were applied (the others were no longer owned). */
-  settle(settlements: readonly Settlement[], now: number): Promise<string[]>;
+  /**
+   * Apply outcomes of attempts. An outcome that would run the job again (retry, snooze, release)
+   * ends the job cancelled instead when a cancel was requested while it ran.
+   */
+  settle(settlements: readonly Settlement[], now: number): Promise<SettleResult>;
   /**
    * `settle` and then `claim` in one atomic operation: the worker's steady state, where finishing a
    * batch and taking the next one cost a single round trip (one transaction, one script call).
    */
-  settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ applied: string[]; claim: ClaimResult }>;
+  settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }>;
   /** Extend the leases of every job this worker runs; returns how many were extended. */
   extendLeases(workerId: string, leaseMs: number, now: number): Promise<number>;
   /** Ids of the jobs the store says this worker runs (to notice leases lost to a rescue). */

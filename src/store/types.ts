@@ -49,6 +49,16 @@ export type Outcome =
   /** back to queued without spending the attempt (graceful shutdown) */
   | { type: 'released' };
 
+export interface SettleResult {
+  /** ids whose outcome was applied; the others were no longer owned by that worker and attempt */
+  applied: string[];
+  /**
+   * ids (among `applied`) that ended cancelled instead: a cancel was requested while the attempt
+   * ran and its outcome would have run the job again (retry, snooze, release)
+   */
+  cancelled: string[];
+}
+
 export interface Settlement {
   id: string;
   workerId: string;

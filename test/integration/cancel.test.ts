@@ -83,14 +83,8 @@ test('a cancel requested for a job whose worker was SIGKILLed ends it cancelled 
 
 // The two tests below widen a race window with a long cancelPollInterval so it is hit every time:
 // the cancel request is stored (cancel_requested = 1) but the worker has not polled it yet when
-// the attempt ends some other way. With the default 500ms poll the same thing happens whenever the
-// cancel lands in the last poll interval before the attempt ends.
-const LIBRARY_BUG_RELEASE =
-  'library bug: a released attempt (graceful shutdown) clears cancel_requested and requeues the job, so a pending cancel is lost and the job runs again';
-const LIBRARY_BUG_RETRY =
-  'library bug: a failed attempt with a pending cancel request is scheduled for retry (cancel_requested cleared) instead of ending cancelled';
-
-test('a cancel requested just before SIGTERM is not lost when the shutdown releases the job', { todo: LIBRARY_BUG_RELEASE }, async () => {
+// the attempt ends some other way. The store must end such a job cancelled, not run it again.
+test('a cancel requested just before SIGTERM is not lost when the shutdown releases the job', async () => {
   const tw = h.engine();
   const a = await h.start('release-A', { worker: { concurrency: 1, lease: '5s', heartbeat: '1s', grace: '300ms', cancelPollInterval: '5s' } });
   const { id } = await tw.enqueue('sleep', { ms: 60_000 });
@@ -111,7 +105,7 @@ test('a cancel requested just before SIGTERM is not lost when the shutdown relea
   assert.equal(job.state, 'cancelled');
 });
 
-test('a cancel requested while the attempt is failing ends the job cancelled instead of retrying it', { todo: LIBRARY_BUG_RETRY }, async () => {
+test('a cancel requested while the attempt is failing ends the job cancelled instead of retrying it', async () => {
   const tw = h.engine();
   const w = await h.start('retry-W', { worker: { concurrency: 1, lease: '5s', heartbeat: '1s', cancelPollInterval: '5s' } });
   const { id } = await tw.enqueue('fail', { ms: 700 }, { attempts: 3, backoff: { base: '50ms', jitter: 0 } });

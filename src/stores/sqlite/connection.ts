@@ -27,6 +27,5 @@ export function openDatabase(options: SqliteOptions): SqliteDatabase {
   db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
-  if (process.env.TW_CKPT) db.pragma('wal_autocheckpoint = ' + process.env.TW_CKPT);
   return db;
 }

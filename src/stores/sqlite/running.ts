@@ -5,7 +5,10 @@ import { parseJobId } from './rows.js';
 
 /** Writes a worker makes while it runs jobs: lease renewals, checkpoints, progress, logs. */
 export function createRunningOps(db: SqliteDatabase) {
-  const extend = db.prepare("UPDATE tw_jobs SET lease_expires_at = ? WHERE worker_id = ? AND state = 'running'");
+  // A job past its timeout by more than a lease is no longer renewed: its handler is stuck (the
+  // worker could not abort it), so the lease runs out and the lifeline takes the job back.
+  const extend = db.prepare(`UPDATE tw_jobs SET lease_expires_at = @now + @leaseMs WHERE worker_id = @workerId AND state = 'running'
+    AND (timeout_ms IS NULL OR started_at + timeout_ms + @leaseMs > @now)`);
   const owned = db.prepare("SELECT id FROM tw_jobs WHERE worker_id = ? AND state = 'running'").pluck();
   const cancelRequests = db
     .prepare("SELECT id FROM tw_jobs WHERE worker_id = ? AND cancel_requested = 1 AND state = 'running'")
@@ -28,7 +31,7 @@ export function createRunningOps(db: SqliteDatabase) {
   });
 
   return {
-    extendLeases: (workerId: string, leaseMs: number, now: number): number => extend.run(now + leaseMs, workerId).changes,
+    extendLeases: (workerId: string, leaseMs: number, now: number): number => extend.run({ workerId, leaseMs, now }).changes,
     runningJobIds: (workerId: string): string[] => (owned.all(workerId) as number[]).map(String),
     cancellationRequests: (workerId: string): string[] => (cancelRequests.all(workerId) as number[]).map(String),
     saveCheckpoint(jobId: string, workerId: string, attempt: number, cp: StoredCheckpoint, now: number): boolean {

@@ -1,4 +1,4 @@
-import type { Outcome, Settlement } from '../../store/types.js';
+import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { appendHistory, historyReason } from './history.js';
 import { parseJobId } from './rows.js';
@@ -57,6 +57,11 @@ export function createSettle(db: SqliteDatabase) {
       `UPDATE tw_jobs SET state = 'cancelled', ${appendHistory("'cancelled'", 'attempt', '@reason')}, error = @error, finished_at = @now,
         ${CLEAR_LEASE} ${FENCE}`,
     ),
+    // A cancel requested during the attempt wins over any outcome that would run the job again.
+    cancelInstead: db.prepare(
+      `UPDATE tw_jobs SET state = 'cancelled', ${appendHistory("'cancelled'", 'attempt', "'cancelled by request'")}, finished_at = @now,
+        ${CLEAR_LEASE} ${FENCE} AND cancel_requested = 1`,
+    ),
     released: db.prepare(
       `UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", 'attempt - 1', '@reason')}, attempt = attempt - 1, ${CLEAR_LEASE} ${FENCE}`,
     ),
@@ -76,10 +81,18 @@ export function createSettle(db: SqliteDatabase) {
     return completeChunk.all(params) as number[];
   };
 
-  const applyOther = (settlement: Settlement, outcome: Exclude<Outcome, { type: 'completed' }>, now: number): boolean => {
+  /** Returns 'applied', 'cancelled' (a pending cancel won) or null (not owned). */
+  const applyOther = (settlement: Settlement, outcome: Exclude<Outcome, { type: 'completed' }>, now: number): 'applied' | 'cancelled' | null => {
     const id = parseJobId(settlement.id);
-    if (id === null) return false;
+    if (id === null) return null;
     const fence = { id, workerId: settlement.workerId, attempt: settlement.attempt, now, reason: reasonOf(outcome) };
+    if (outcome.type === 'retry' || outcome.type === 'snoozed' || outcome.type === 'released') {
+      if (statements.cancelInstead.run({ id, workerId: settlement.workerId, attempt: settlement.attempt, now }).changes === 1) return 'cancelled';
+    }
+    return runOutcome(fence, outcome) ? 'applied' : null;
+  };
+
+  const runOutcome = (fence: Record<string, unknown>, outcome: Exclude<Outcome, { type: 'completed' }>): boolean => {
     switch (outcome.type) {
       case 'retry':
         return statements.retry.run({ ...fence, runAt: outcome.runAt, error: JSON.stringify(outcome.error) }).changes === 1;
@@ -95,8 +108,9 @@ export function createSettle(db: SqliteDatabase) {
     }
   };
 
-  const settleInTransaction = (settlements: readonly Settlement[], now: number): string[] => {
+  const settleInTransaction = (settlements: readonly Settlement[], now: number): SettleResult => {
     const applied: string[] = [];
+    const cancelled: string[] = [];
     const completions = new Map<string, Settlement[]>();
     for (const settlement of settlements) {
       const outcome = settlement.outcome;
@@ -104,18 +118,22 @@ export function createSettle(db: SqliteDatabase) {
         let list = completions.get(settlement.workerId);
         if (!list) completions.set(settlement.workerId, (list = []));
         list.push(settlement);
-      } else if (applyOther(settlement, outcome, now)) applied.push(settlement.id);
+      } else {
+        const result = applyOther(settlement, outcome, now);
+        if (result !== null) applied.push(settlement.id);
+        if (result === 'cancelled') cancelled.push(settlement.id);
+      }
     }
     for (const [workerId, list] of completions) {
       for (let start = 0; start < list.length; start += CHUNK) {
         for (const id of completeMany(workerId, list.slice(start, start + CHUNK), now)) applied.push(String(id));
       }
     }
-    return applied;
+    return { applied, cancelled };
   };
   const settleTx = db.transaction(settleInTransaction);
   return {
-    settle: (settlements: readonly Settlement[], now: number): string[] => settleTx.immediate(settlements, now),
+    settle: (settlements: readonly Settlement[], now: number): SettleResult => settleTx.immediate(settlements, now),
     settleInTransaction,
   };
 }

@@ -14,6 +14,7 @@ import type {
   JobLogEntry,
   PruneRequest,
   RescuedJob,
+  SettleResult,
   Settlement,
   StoredCheckpoint,
 } from '../../store/types.js';
@@ -110,20 +111,20 @@ export class SqliteStore implements Store {
     return this.ops.claim.claim(request);
   }
 
-  async settle(settlements: readonly Settlement[], now: number): Promise<string[]> {
+  async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
     const applied = this.ops.settle.settle(settlements, now);
     // A retry with no backoff or a released job is claimable now.
     if (settlements.some((s) => s.outcome.type === 'released')) this.local.emit('wake');
     return applied;
   }
 
-  async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ applied: string[]; claim: ClaimResult }> {
-    return this.settleAndClaimTx.immediate(settlements, request) as { applied: string[]; claim: ClaimResult };
+  async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
+    return this.settleAndClaimTx.immediate(settlements, request) as { settled: SettleResult; claim: ClaimResult };
   }
 
   private get settleAndClaimTx() {
     this.settleAndClaimCache ??= this.db.transaction((settlements: readonly Settlement[], request: ClaimRequest) => ({
-      applied: this.ops.settle.settleInTransaction(settlements, request.now),
+      settled: this.ops.settle.settleInTransaction(settlements, request.now),
       claim: this.ops.claim.claimInTransaction(request),
     }));
     return this.settleAndClaimCache;
