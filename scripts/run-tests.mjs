@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// Runs the test suite: every `*.test.ts` under test/, one directory after another (unit,
+// conformance, cli, integration, then the rest), each file in its own process, one at a time
+// (integration tests spawn workers and share nothing else). Before that, checks that generated
+// migration modules are up to date.
+//
+//   node scripts/run-tests.mjs                       all tests
+//   node scripts/run-tests.mjs test/unit             only files under a path prefix (several allowed)
+//   node scripts/run-tests.mjs test/unit --test-name-pattern=backoff   other --flags go to node
+//
+// Prints node's spec output as it runs and the totals as `# pass N` / `# fail N` lines. Exits
+// non-zero when migrations are stale, a test fails, a test process crashes, or no test was found.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TEST_DIR = 'test';
+/** Directories run first, in this order; any other directory under test/ follows alphabetically. */
+const DIRECTORY_ORDER = ['unit', 'conformance', 'cli', 'integration'];
+const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+
+const toPosix = (path) => path.split(sep).join('/');
+
+function findTestFiles(dir) {
+  const files = [];
+  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory() && entry.name !== 'node_modules') files.push(...findTestFiles(path));
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) files.push(path);
+  }
+  return files;
+}
+
+/** `test/unit`, `./test/unit/`, an absolute path or `test/unit/back` all become a repo-relative prefix. */
+function toPrefix(arg) {
+  const absolute = resolve(process.cwd(), arg);
+  let prefix = toPosix(relative(ROOT, absolute));
+  try {
+    if (statSync(absolute).isDirectory() && prefix !== '') prefix += '/';
+  } catch {
+    // not an existing path: a plain prefix such as test/unit/back
+  }
+  return prefix;
+}
+
+/** The first directory under test/ decides the group: test/unit/a.test.ts -> unit. */
+function groupOf(file) {
+  const parts = file.split('/');
+  return parts.length > 2 ? parts[1] : '.';
+}
+
+function groupRank(group) {
+  const index = DIRECTORY_ORDER.indexOf(group);
+  return index === -1 ? DIRECTORY_ORDER.length : index;
+}
+
+function groupFiles(files) {
+  const groups = new Map();
+  for (const file of files.sort()) {
+    const group = groupOf(file);
+    if (!groups.has(group)) groups.set(group, []);
+    groups.get(group).push(file);
+  }
+  return [...groups.entries()].sort(([a], [b]) => groupRank(a) - groupRank(b) || a.localeCompare(b));
+}
+
+/** The last top-level `# name N` lines of a TAP stream: node's run totals. */
+function readTotals(tapFile) {
+  const totals = Object.fromEntries(COUNTERS.map((name) => [name, 0]));
+  let text = '';
+  try {
+    text = readFileSync(tapFile, 'utf8');
+  } catch {
+    return { totals, found: false };
+  }
+  let found = false;
+  for (const line of text.split('\n')) {
+    const match = /^# (\w+) (\d+)$/.exec(line);
+    if (match && COUNTERS.includes(match[1])) {
+      totals[match[1]] = Number(match[2]);
+      found = true;
+    }
+  }
+  return { totals, found };
+}
+
+let current = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (current) current.kill(signal);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+function runGroup(files, nodeFlags, tapFile) {
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...nodeFlags,
+    ...files,
+  ];
+  return new Promise((resolveRun) => {
+    current = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    current.on('error', (error) => {
+      console.error(`could not start node: ${error.message}`);
+      resolveRun({ code: 1, signal: null });
+    });
+    current.on('exit', (code, signal) => {
+      current = null;
+      resolveRun({ code, signal });
+    });
+  });
+}
+
+function checkMigrations() {
+  const result = spawnSync(process.execPath, ['scripts/gen-migrations.mjs', '--check'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('generated migrations are stale: run `node scripts/gen-migrations.mjs` and commit the result');
+    process.exit(result.status || 1);
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const nodeFlags = args.filter((arg) => arg.startsWith('--'));
+  const prefixes = args.filter((arg) => !arg.startsWith('--')).map(toPrefix);
+
+  checkMigrations();
+
+  const all = findTestFiles(TEST_DIR);
+  const files = prefixes.length === 0 ? all : all.filter((file) => prefixes.some((prefix) => file.startsWith(prefix)));
+  if (files.length === 0) {
+    console.error(`no *.test.ts files found under ${TEST_DIR}/${prefixes.length ? ` matching ${prefixes.join(', ')}` : ''}`);
+    process.exit(1);
+  }
+
+  const scratch = mkdtempSync(join(tmpdir(), 'taskwright-tests-'));
+  const sum = Object.fromEntries(COUNTERS.map((name) => [name, 0]));
+  let exitCode = 0;
+  const started = Date.now();
+  try {
+    for (const [group, groupList] of groupFiles(files)) {
+      console.log(`\n=== ${TEST_DIR}/${group === '.' ? '' : `${group}/`} (${groupList.length} file${groupList.length === 1 ? '' : 's'})`);
+      const tapFile = join(scratch, `${group === '.' ? 'root' : group}.tap`);
+      const { code, signal } = await runGroup(groupList, nodeFlags, tapFile);
+      const { totals, found } = readTotals(tapFile);
+      for (const name of COUNTERS) sum[name] += totals[name];
+      const failed = code !== 0 || !found;
+      if (failed && exitCode === 0) exitCode = code || 1;
+      if (signal) console.error(`test process for ${group} was killed by ${signal}`);
+      else if (!found) console.error(`test process for ${group} exited ${code} without a summary`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  console.log('\n# totals over all test files');
+  for (const name of COUNTERS) console.log(`# ${name} ${sum[name]}`);
+  console.log(`# duration_ms ${Date.now() - started}`);
+  if (sum.tests === 0) {
+    console.error('no tests ran');
+    exitCode = exitCode || 1;
+  }
+  if (sum.fail > 0 && exitCode === 0) exitCode = 1;
+  process.exit(exitCode);
+}
+
+await main();
