@@ -80,7 +80,7 @@ export class ShutdownError extends TaskwrightError {
 
 /** Short description of an arbitrary value for error messages. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   try {

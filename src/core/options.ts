@@ -79,9 +79,14 @@ export function zodIssueMessage(error: z.ZodError, input: unknown, expected: Rec
   const issue = error.issues[0];
   if (!issue) return `invalid ${context || 'input'}`;
   if (issue.code === 'unrecognized_keys') {
-    const known = Object.keys(expected).join(', ');
-    return `unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${context ? ` in ${context}` : ''}; expected one of: ${known}`;
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    if (issue.path.length > 0) {
+      const field = String(issue.path[0]);
+      return `unknown option ${keys} in ${issue.path.join('.')}; expected ${field} to be ${expected[field] ?? 'a known shape'}`;
+    }
+    return `unknown option ${keys}${context ? ` in ${context}` : ''}; expected one of: ${Object.keys(expected).join(', ')}`;
   }
+  if (issue.path.length === 0) return `expected ${context || 'input'} to be an object, got ${describeValue(input)}`;
   const field = String(issue.path[0] ?? '');
   let value: unknown = input;
   for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
@@ -101,7 +106,8 @@ function parseRunAt(value: Date | number | string): number {
 function compileBackoff(input: EnqueueOptions['backoff']): BackoffPolicy {
   if (input === undefined) return DEFAULT_BACKOFF;
   if (typeof input === 'number' || typeof input === 'string') {
-    return { ...DEFAULT_BACKOFF, baseMs: parseDuration(input, 'backoff') };
+    const baseMs = parseDuration(input, 'backoff');
+    return { ...DEFAULT_BACKOFF, baseMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, baseMs) };
   }
   const baseMs = input.base === undefined ? DEFAULT_BACKOFF.baseMs : parseDuration(input.base, 'backoff.base');
   const maxMs = input.max === undefined ? Math.max(DEFAULT_BACKOFF.maxMs, baseMs) : parseDuration(input.max, 'backoff.max');
@@ -136,7 +142,14 @@ export function compileJobOptions(name: string, payload: unknown, options: Enque
   if (opts.delay !== undefined && opts.runAt !== undefined) {
     throw new ValidationError('expected either delay or runAt, got both');
   }
-  const payloadJson = payload === undefined ? 'null' : JSON.stringify(payload);
+  let payloadJson: string | undefined;
+  try {
+    payloadJson = payload === undefined ? 'null' : JSON.stringify(payload);
+  } catch (error) {
+    throw new ValidationError(`expected payload to be JSON-serializable, got a value JSON cannot encode (${(error as Error).message})`, {
+      field: 'payload',
+    });
+  }
   if (payloadJson === undefined) {
     throw new ValidationError(`expected payload to be JSON-serializable, got ${describeValue(payload)}`, { field: 'payload' });
   }

@@ -8,11 +8,24 @@ const codeOf = (error: unknown): string | undefined =>
     ? (error as { code: string }).code
     : undefined;
 
+/** Handlers may throw anything (even values JSON cannot encode); never fail while describing it. */
+function describeThrown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+}
+
 export function toJobError(error: unknown, attempt: number, now: number): JobError {
   if (error instanceof Error) {
     return { message: error.message, name: error.name, code: codeOf(error), stack: error.stack, attempt, at: now };
   }
-  return { message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error), attempt, at: now };
+  return { message: typeof error === 'string' ? error : describeThrown(error), attempt, at: now };
 }
 
 /** Decides what a thrown error means for the job: snooze, retry later, or a terminal failure. */

@@ -28,7 +28,8 @@ export interface StoreCapabilities {
  * The Store contract. Each method that changes a job is one atomic state transition (or a batch of
  * them), designed so SQLite (one transaction), PostgreSQL (one statement with SKIP LOCKED) and
  * Redis (one Lua script) can each implement it atomically. Ids are strings on every driver.
- * Stores never log and never read the clock: callers pass `now`.
+ * Stores never log, and job state never depends on the store's clock: callers pass `now` (only the
+ * migration ledger stamps its rows with the wall clock).
  */
 export interface Store {
   readonly driver: string;
