@@ -6,8 +6,12 @@ import type { JobContext } from './context.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JobHandler<Payload = any, Result = unknown> = (payload: Payload, ctx: JobContext<Payload>) => Promise<Result> | Result;
 
-/** A handler with its name and the default options applied when this process enqueues it. */
-export interface JobDefinition<Payload = unknown, Result = unknown> {
+/**
+ * A handler with its name and the default options applied when this process enqueues it. The
+ * defaults are `any` so definitions with different payload types fit in one list.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface JobDefinition<Payload = any, Result = unknown> {
   readonly kind: 'taskwright.job';
   readonly name: string;
   readonly handler: JobHandler<Payload, Result>;

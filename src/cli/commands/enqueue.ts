@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import type { EnqueueOptions } from '../../core/options.js';
+import { compileJobOptions } from '../../core/options.js';
+import { withEngine, type GlobalOptions } from '../context.js';
+import { printJson } from '../output.js';
+import { duration, integer, isoTime, json, list, positiveInt } from '../parse-flags.js';
+
+interface EnqueueFlags {
+  payload?: string;
+  payloads?: string;
+  queue?: string;
+  priority?: string;
+  delay?: string;
+  runAt?: string;
+  attempts?: string;
+  backoff?: string;
+  timeout?: string;
+  key?: string;
+  tags?: string;
+}
+
+function optionsFrom(flags: EnqueueFlags): EnqueueOptions {
+  if (flags.delay !== undefined && flags.runAt !== undefined) throw new ValidationError('expected either --delay or --run-at, got both');
+  const options: EnqueueOptions = {};
+  if (flags.queue !== undefined) options.queue = flags.queue;
+  const priority = integer('--priority', flags.priority);
+  if (priority !== undefined) options.priority = priority;
+  const delay = duration('--delay', flags.delay);
+  if (delay !== undefined) options.delay = delay;
+  const runAt = isoTime('--run-at', flags.runAt);
+  if (runAt !== undefined) options.runAt = runAt;
+  const attempts = positiveInt('--attempts', flags.attempts);
+  if (attempts !== undefined) options.attempts = attempts;
+  const backoff = duration('--backoff', flags.backoff);
+  if (backoff !== undefined) options.backoff = backoff;
+  const timeout = duration('--timeout', flags.timeout);
+  if (timeout !== undefined) options.timeout = timeout;
+  if (flags.key !== undefined) options.idempotencyKey = flags.key;
+  const tags = list(flags.tags);
+  if (tags !== undefined) options.tags = tags;
+  return options;
+}
+
+/** One payload per non-empty line; every line is parsed before anything is written. */
+function readPayloads(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ValidationError(`expected --payloads to name a readable JSON-lines file, got ${JSON.stringify(file)}`);
+  }
+  const payloads: unknown[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    payloads.push(json(`--payloads line ${index + 1}`, line));
+  });
+  return payloads;
+}
+
+const BULK_CHUNK = 1000;
+
+export function registerEnqueue(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('enqueue')
+    .description('enqueue a job (or one job per line of a JSON-lines file)')
+    .argument('<name>', 'job name (the handler to run)')
+    .option('--payload <json>', 'the payload as JSON')
+    .option('--payloads <file.jsonl>', 'enqueue one job per line, in bulk')
+    .option('--queue <queue>', 'queue name (default: default)')
+    .option('--priority <n>', 'higher runs first (default 0)')
+    .option('--delay <duration>', 'run no sooner than this long from now, e.g. 5s')
+    .option('--run-at <iso>', 'run no sooner than this time')
+    .option('--attempts <n>', 'total attempts including the first (default 3)')
+    .option('--backoff <duration>', 'base retry delay, doubled each attempt (default 1s)')
+    .option('--timeout <duration>', 'abort an attempt after this long')
+    .option('--key <key>', 'idempotency key: a second enqueue returns the first job')
+    .option('--tags <a,b>', 'comma-separated tags')
+    .action(async (name: string, flags: EnqueueFlags) => {
+      if (flags.payload !== undefined && flags.payloads !== undefined) throw new ValidationError('expected either --payload or --payloads, got both');
+      const options = optionsFrom(flags);
+      if (flags.payloads !== undefined) {
+        const payloads = readPayloads(flags.payloads);
+        // Validate every job before the first write, so bad input changes nothing.
+        payloads.forEach((payload) => compileJobOptions(name, payload, options, Date.now()));
+        await withEngine(globals(), async (engine) => {
+          let deduplicated = 0;
+          for (let start = 0; start < payloads.length; start += BULK_CHUNK) {
+            const results = await engine.enqueueMany(payloads.slice(start, start + BULK_CHUNK).map((payload) => ({ name, payload, options })));
+            deduplicated += results.filter((r) => r.deduplicated).length;
+          }
+          const summary = { enqueued: payloads.length - deduplicated, deduplicated, name };
+          if (globals().json) printJson(summary);
+          else process.stdout.write(`enqueued ${summary.enqueued} ${name} jobs${deduplicated ? ` (${deduplicated} deduplicated)` : ''}\n`);
+        });
+        return;
+      }
+      const payload = json('--payload', flags.payload);
+      compileJobOptions(name, payload, options, Date.now());
+      await withEngine(globals(), async (engine) => {
+        const result = await engine.enqueue(name, payload, options);
+        if (globals().json) printJson(result);
+        else process.stdout.write(`job ${result.id} ${result.state}${result.deduplicated ? ' (deduplicated: an existing job has this key)' : ''}\n`);
+      });
+    });
+}
