@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CliSandbox } from './cli-helpers.js';
+
+const box = new CliSandbox();
+after(() => box.cleanup());
+
+interface JobJson {
+  id: string;
+  name: string;
+  state: string;
+  queue: string;
+  priority: number;
+  maxAttempts: number;
+  timeoutMs: number | null;
+  tags: string[];
+  payload: unknown;
+}
+
+test('migrate creates the schema and says so', () => {
+  const result = box.run('migrate');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /schema is current/);
+});
+
+test('enqueue prints the job and jobs get / list show it with every option applied', () => {
+  const created = box.json<{ id: string; state: string; deduplicated: boolean }>(
+    'enqueue', 'email.send', '--payload', '{"to":"ada@example.com"}', '--queue', 'mail', '--priority', '7',
+    '--attempts', '4', '--timeout', '30s', '--tags', 'a,b', '--delay', '1h',
+  );
+  assert.equal(created.state, 'scheduled');
+  assert.equal(created.deduplicated, false);
+  const { job, transitions } = box.json<{ job: JobJson; transitions: { to: string }[] }>('jobs', 'get', created.id);
+  assert.deepEqual(job.payload, { to: 'ada@example.com' });
+  assert.equal(job.queue, 'mail');
+  assert.equal(job.priority, 7);
+  assert.equal(job.maxAttempts, 4);
+  assert.equal(job.timeoutMs, 30_000);
+  assert.deepEqual(job.tags, ['a', 'b']);
+  assert.deepEqual(transitions.map((t) => t.to), ['scheduled']);
+  const listed = box.json<JobJson[]>('jobs', 'list', '--queue', 'mail', '--state', 'scheduled');
+  assert.deepEqual(listed.map((j) => j.id), [created.id]);
+  const text = box.run('jobs', 'get', created.id);
+  assert.match(text.stdout, /state\s+scheduled/);
+});
+
+test('the same --key twice returns the first job, marked deduplicated', () => {
+  const first = box.json<{ id: string; deduplicated: boolean }>('enqueue', 'report.build', '--key', 'nightly-1');
+  const second = box.json<{ id: string; deduplicated: boolean }>('enqueue', 'report.build', '--key', 'nightly-1');
+  assert.equal(second.id, first.id);
+  assert.equal(second.deduplicated, true);
+  assert.match(box.run('enqueue', 'report.build', '--key', 'nightly-1').stdout, /deduplicated/);
+});
+
+test('--payloads enqueues one job per line in bulk and prints the count', () => {
+  const file = join(box.dir, 'jobs.jsonl');
+  writeFileSync(file, Array.from({ length: 2500 }, (_, i) => JSON.stringify({ n: i })).join('\n') + '\n');
+  const summary = box.json<{ enqueued: number }>('enqueue', 'bulk.item', '--payloads', file, '--queue', 'bulk');
+  assert.equal(summary.enqueued, 2500);
+  const stats = box.json<{ queues: { queue: string; counts: Record<string, number> }[] }>('stats');
+  assert.equal(stats.queues.find((q) => q.queue === 'bulk')?.counts.queued, 2500);
+});
+
+test('cancel a queued job, then retry it', () => {
+  const { id } = box.json<{ id: string }>('enqueue', 'thing', '--queue', 'ctl');
+  assert.equal(box.json<JobJson>('jobs', 'cancel', id).state, 'cancelled');
+  const again = box.run('jobs', 'cancel', id);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^taskwright: cannot cancel job \d+: it is already cancelled\n$/);
+  assert.equal(box.json<JobJson>('jobs', 'retry', id).state, 'queued');
+});
+
+test('stats prints counts per queue and state and the checkpoint totals', () => {
+  const result = box.run('stats');
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /QUEUE\s+SCHEDULED\s+QUEUED/);
+  assert.match(result.stdout, /bulk\s+0\s+2500/);
+  assert.match(result.stdout, /checkpoints: 0 \(0 bytes\)/);
+});
+
+test('a .db path and TASKWRIGHT_STORE select the store; other schemes are refused clearly', () => {
+  const result = box.run('--store', 'postgres://localhost/x', 'stats');
+  // the later --store wins in commander; either way the postgres URL must be refused
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /postgres store is not available/);
+});
