@@ -166,6 +166,7 @@ async function main() {
   console.log('\n# totals over all test files');
   for (const name of COUNTERS) console.log(`# ${name} ${sum[name]}`);
   console.log(`# duration_ms ${Date.now() - started}`);
+  console.log(`tests: ${sum.pass} passed, ${sum.fail} failed, ${sum.skipped} skipped`);
   if (sum.tests === 0) {
     console.error('no tests ran');
     exitCode = exitCode || 1;
