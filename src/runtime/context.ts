@@ -1,5 +1,6 @@
 import { TaskwrightError } from '../core/errors.js';
 import type { JobLogEntry } from '../core/job.js';
+import type { StepRecord } from '../store/types.js';
 
 /** What a handler receives besides its payload. */
 export interface JobContext<Payload = unknown> {
@@ -21,6 +22,14 @@ export interface JobContext<Payload = unknown> {
   checkpoint(token: string, data?: unknown): Promise<void>;
   progress(value: unknown): Promise<void>;
   log(message: string, fields?: Record<string, unknown>, level?: JobLogEntry['level']): Promise<void>;
+  /**
+   * The job's step journal: the durable record workflow steps replay from. Like checkpoints it is
+   * written fenced on this attempt; `save` throws LeaseLostError when the attempt is no longer ours.
+   */
+  journal: {
+    list(): Promise<StepRecord[]>;
+    save(step: StepRecord): Promise<void>;
+  };
 }
 
 /** Thrown from ctx methods when this worker no longer owns the attempt (rescued or settled). */

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError, describeValue } from '../core/errors.js
 import type { EnqueueResult, Job } from '../core/job.js';
 import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
 import type { Store } from '../store/store.js';
-import type { CheckpointStats, JobDetails, JobFilter, QueueStats } from '../store/types.js';
+import type { CheckpointStats, JobDetails, JobFilter, QueueStats, StepRecord } from '../store/types.js';
 import { EngineEventBus, type EngineEventName, type EngineEvents } from '../telemetry/events.js';
 import { DEFAULT_COMPRESSION_THRESHOLD } from './checkpoint-codec.js';
 import { defineJob, HandlerRegistry, isJobDefinition, type JobDefinition, type JobHandler } from './handlers.js';
@@ -144,8 +144,9 @@ export class Taskwright {
   }
 
   /**
-   * Run a worker until no job is scheduled to run now, queued or running, then stop it.
-   * Uses the same execution path as production workers. Returns how many attempts finished.
+   * Run a worker until nothing is queued or running and no scheduled job (a retry, a snooze, a
+   * workflow sleep) falls due before the timeout, then stop it. Uses the same execution path as
+   * production workers. Returns how many attempts finished.
    */
   async drain(options: DrainOptions = {}): Promise<{ settled: number }> {
     const { timeout, ...workerOptions } = options;
@@ -158,9 +159,15 @@ export class Taskwright {
     const deadline = Date.now() + timeoutMs;
     try {
       for (;;) {
-        const runnable = (await this.store.listJobs({ state: 'queued', limit: 1 })).length + worker.running;
-        const dueScheduled = (await this.store.listJobs({ state: 'scheduled', limit: 100 })).some((j) => j.runAt <= this.clock.now());
-        if (runnable === 0 && !dueScheduled) break;
+        // running in the store too: an outcome may be finished here but not yet written
+        const runnable =
+          (await this.store.listJobs({ state: 'queued', limit: 1 })).length +
+          (await this.store.listJobs({ state: 'running', limit: 1 })).length +
+          worker.running;
+        const dueBeforeDeadline = (await this.store.stats(this.clock.now())).some((q) => q.counts.scheduled > 0)
+          ? (await this.store.listJobs({ state: 'scheduled', limit: 1000 })).some((j) => j.runAt <= this.clock.now() + (deadline - Date.now()))
+          : false;
+        if (runnable === 0 && !dueBeforeDeadline) break;
         if (Date.now() > deadline) throw new ValidationError(`drain did not finish within ${timeoutMs}ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -177,10 +184,11 @@ export class Taskwright {
     return job;
   }
 
-  async getJobDetails(id: string): Promise<JobDetails> {
+  /** The job with its logs, transition history and (for workflow runs) recorded steps. */
+  async getJobDetails(id: string): Promise<JobDetails & { steps: StepRecord[] }> {
     const details = await this.store.getJobDetails(String(id));
     if (!details) throw new NotFoundError(`no job with id ${JSON.stringify(id)}`, { jobId: id });
-    return details;
+    return { ...details, steps: await this.store.listSteps(String(id)) };
   }
 
   listJobs(filter: JobFilter = {}): Promise<Job[]> {

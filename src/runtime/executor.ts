@@ -57,6 +57,7 @@ export class ActiveJob {
 class Context implements JobContext {
   readonly job: JobContext['job'];
   readonly resume: JobContext['resume'];
+  readonly journal: JobContext['journal'];
 
   constructor(
     private readonly active: ActiveJob,
@@ -66,6 +67,12 @@ class Context implements JobContext {
     const c = active.claimed;
     this.job = { id: c.id, name: c.name, queue: c.queue, attempt: c.attempt, maxAttempts: c.maxAttempts, payload, createdAt: c.createdAt, tags: c.tags };
     this.resume = c.checkpoint ? decodeCheckpoint(c.checkpoint) : undefined;
+    this.journal = {
+      list: () => deps.store.listSteps(c.id),
+      save: async (step) => {
+        if (!(await deps.store.saveStep(c.id, deps.workerId, c.attempt, step))) throw new LeaseLostError(c.id);
+      },
+    };
   }
 
   get signal(): AbortSignal {

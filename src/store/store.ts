@@ -13,6 +13,7 @@ import type {
   RescuedJob,
   SettleResult,
   Settlement,
+  StepRecord,
   StoredCheckpoint,
 } from './types.js';
 
@@ -66,6 +67,10 @@ export interface Store {
   saveCheckpoint(jobId: string, workerId: string, attempt: number, checkpoint: StoredCheckpoint, now: number): Promise<boolean>;
   saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): Promise<boolean>;
   appendLogs(entries: readonly JobLogEntry[]): Promise<void>;
+  /** Record (insert or replace) a workflow step of a running job; false when not the owner. */
+  saveStep(jobId: string, workerId: string, attempt: number, step: StepRecord): Promise<boolean>;
+  /** The recorded steps of a job, in `seq` order. */
+  listSteps(jobId: string): Promise<StepRecord[]>;
 
   // --- maintenance
   /** Return jobs whose lease expired to queued (or to their terminal state when attempts ran out). */

@@ -117,3 +117,16 @@ export interface JobDetails {
 }
 
 export type { Job, JobError, JobLogEntry, JobState, JobTransition };
+
+/** One step of a workflow run, as recorded. `output` and `error` are JSON text. */
+export interface StepRecord {
+  stepId: string;
+  /** order in which the run first reached the step */
+  seq: number;
+  status: 'completed' | 'failed' | 'sleeping';
+  outputJson: string | null;
+  error: JobError | null;
+  attempts: number;
+  startedAt: number;
+  finishedAt: number | null;
+}

@@ -317,6 +317,28 @@ export function defineStoreConformance(driver: ConformanceDriver): void {
       });
     });
 
+    describe('workflow steps', () => {
+      it('saveStep records and replaces steps of a running job, fenced; listSteps returns them in seq order', async (store) => {
+        await store.enqueue([job('wf')], T0);
+        const claimed = await claimOne(store);
+        const step = (stepId: string, seq: number, status: 'completed' | 'failed' | 'sleeping', attempts = 1) => ({
+          stepId, seq, status, outputJson: status === 'completed' ? JSON.stringify({ stepId }) : null,
+          error: status === 'failed' ? error('nope') : null, attempts, startedAt: T0, finishedAt: T0 + 1,
+        });
+        assert.equal(await store.saveStep(claimed.id, 'w1', 1, step('second', 1, 'failed')), true);
+        assert.equal(await store.saveStep(claimed.id, 'w1', 1, step('first', 0, 'completed')), true);
+        assert.equal(await store.saveStep(claimed.id, 'w1', 1, step('second', 1, 'completed', 2)), true);
+        assert.equal(await store.saveStep(claimed.id, 'intruder', 1, step('evil', 2, 'completed')), false);
+        assert.equal(await store.saveStep(claimed.id, 'w1', 9, step('stale', 2, 'completed')), false);
+        const steps = await store.listSteps(claimed.id);
+        assert.deepEqual(steps.map((s) => [s.stepId, s.status, s.attempts, s.outputJson]), [
+          ['first', 'completed', 1, '{"stepId":"first"}'],
+          ['second', 'completed', 2, '{"stepId":"second"}'],
+        ]);
+        assert.deepEqual(await store.listSteps('424242'), []);
+      });
+    });
+
     describe('control', () => {
       it('cancel: waiting jobs end cancelled and are never claimed; running ones are asked', async (store) => {
         const [queued, scheduled, running] = await store.enqueue([job('q'), job('s', { delay: 5 }), job('r', { priority: 9 })], T0);

@@ -61,6 +61,7 @@ export function createMaintenance(db: SqliteDatabase) {
   };
   const deleteJob = db.prepare('DELETE FROM tw_jobs WHERE id = ?');
   const deleteLogs = db.prepare('DELETE FROM tw_job_logs WHERE job_id = ?');
+  const deleteSteps = db.prepare('DELETE FROM tw_steps WHERE job_id = ?');
   const forgetKeys = db.prepare(
     'UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < ?',
   );
@@ -70,6 +71,7 @@ export function createMaintenance(db: SqliteDatabase) {
     const ids = oldFinished.all({ upper, completedBefore: request.completedBefore, failedBefore: request.failedBefore, limit: request.limit }) as number[];
     for (const id of ids) {
       deleteLogs.run(id);
+      deleteSteps.run(id);
       deleteJob.run(id);
     }
     forgetKeys.run(request.idempotencyBefore);

@@ -16,6 +16,7 @@ import type {
   RescuedJob,
   SettleResult,
   Settlement,
+  StepRecord,
   StoredCheckpoint,
 } from '../../store/types.js';
 import { createClaim } from './claim.js';
@@ -27,6 +28,7 @@ import { migrateDatabase } from './migrate.js';
 import { createReads } from './reads.js';
 import { createRunningOps } from './running.js';
 import { createSettle } from './settle.js';
+import { createSteps } from './steps.js';
 import { WalWatcher } from './wal-watcher.js';
 
 type Ops = {
@@ -37,6 +39,7 @@ type Ops = {
   maintenance: ReturnType<typeof createMaintenance>;
   control: ReturnType<typeof createControl>;
   reads: ReturnType<typeof createReads>;
+  steps: ReturnType<typeof createSteps>;
 };
 
 /**
@@ -75,6 +78,7 @@ export class SqliteStore implements Store {
         maintenance: createMaintenance(db),
         control: createControl(db),
         reads: createReads(db),
+        steps: createSteps(db),
       };
     }
     return this.opsCache;
@@ -158,6 +162,14 @@ export class SqliteStore implements Store {
 
   async appendLogs(entries: readonly JobLogEntry[]): Promise<void> {
     this.ops.running.appendLogs(entries);
+  }
+
+  async saveStep(jobId: string, workerId: string, attempt: number, step: StepRecord): Promise<boolean> {
+    return this.ops.steps.saveStep(jobId, workerId, attempt, step);
+  }
+
+  async listSteps(jobId: string): Promise<StepRecord[]> {
+    return this.ops.steps.listSteps(jobId);
   }
 
   async rescueExpired(now: number, limit: number): Promise<RescuedJob[]> {

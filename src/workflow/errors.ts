@@ -1,0 +1,13 @@
+import { TaskwrightError } from '../core/errors.js';
+
+/**
+ * The workflow's code no longer matches the recorded history of the run: a recorded step was not
+ * reached, or a new step was reached before a recorded one. Replaying on would silently do
+ * something else, so the run stops (non-retryable) with the step named.
+ */
+export class ReplayDivergenceError extends TaskwrightError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('non_retryable', message, { ...details, reason: 'replay_divergence' });
+    this.name = 'ReplayDivergenceError';
+  }
+}

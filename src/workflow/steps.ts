@@ -1,0 +1,117 @@
+import { parseDuration, type Duration } from '../core/duration.js';
+import { NonRetryableError, SnoozeError, ValidationError, describeValue } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import type { JobContext } from '../runtime/context.js';
+import { toJobError } from '../runtime/outcome.js';
+import type { StepRecord } from '../store/types.js';
+import { ReplayDivergenceError } from './errors.js';
+
+export interface StepOptions {
+  /** attempts for this step before the run fails; retries wait `backoff` without holding a worker */
+  retry?: { attempts: number; backoff?: Duration };
+}
+
+/** The step API a workflow function receives. */
+export interface Step {
+  /** Runs `fn` once per run: a recorded step returns its stored output on replay. */
+  run<T>(id: string, fn: () => Promise<T> | T, options?: StepOptions): Promise<T>;
+  /** Waits durably: the run is parked in the store and no worker is held meanwhile. */
+  sleep(id: string, duration: Duration): Promise<void>;
+  sleepUntil(id: string, until: Date | number): Promise<void>;
+}
+
+/**
+ * Replays a run from its journal. Steps are matched by id; the order in which the run first
+ * reached each step is recorded, and any change to that order is reported as a divergence.
+ */
+export class StepRunner implements Step {
+  private readonly recorded = new Map<string, StepRecord>();
+  private readonly visited = new Set<string>();
+  private nextSeq = 0;
+
+  private constructor(
+    private readonly ctx: JobContext,
+    private readonly clock: Clock,
+    journal: StepRecord[],
+  ) {
+    for (const step of journal) this.recorded.set(step.stepId, step);
+    this.nextSeq = journal.reduce((max, s) => Math.max(max, s.seq + 1), 0);
+  }
+
+  static async load(ctx: JobContext, clock: Clock): Promise<StepRunner> {
+    return new StepRunner(ctx, clock, await ctx.journal.list());
+  }
+
+  async run<T>(id: string, fn: () => Promise<T> | T, options: StepOptions = {}): Promise<T> {
+    const previous = this.enter(id);
+    if (previous?.status === 'completed') return (previous.outputJson === null ? undefined : JSON.parse(previous.outputJson)) as T;
+    const startedAt = this.clock.now();
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const seq = previous?.seq ?? this.nextSeq++;
+    try {
+      const output = await fn();
+      const outputJson = output === undefined ? null : JSON.stringify(output);
+      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now() });
+      this.recorded.set(id, { stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now() });
+      return output;
+    } catch (error) {
+      const now = this.clock.now();
+      await this.ctx.journal.save({ stepId: id, seq, status: 'failed', outputJson: null, error: toJobError(error, attempts, now), attempts, startedAt, finishedAt: now });
+      const retry = options.retry;
+      if (!retry) throw error;
+      if (attempts < retry.attempts) throw new SnoozeError(parseDuration(retry.backoff ?? 0, `step ${id} retry.backoff`), `step ${id} failed (attempt ${attempts} of ${retry.attempts}), retrying`);
+      throw new NonRetryableError(`step ${id} failed after ${attempts} attempts: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+
+  sleep(id: string, duration: Duration): Promise<void> {
+    return this.sleepUntil(id, this.clock.now() + parseDuration(duration, `step ${id} duration`));
+  }
+
+  async sleepUntil(id: string, until: Date | number): Promise<void> {
+    const previous = this.enter(id);
+    if (previous?.status === 'completed') return;
+    const now = this.clock.now();
+    // A relative sleep measures from when the run first reached it, not from each replay.
+    const wakeAt = previous?.status === 'sleeping' ? (JSON.parse(previous.outputJson ?? '0') as number) : until instanceof Date ? until.getTime() : until;
+    if (!Number.isFinite(wakeAt)) throw new ValidationError(`expected step ${id} to sleep until a date, got ${describeValue(until)}`);
+    const seq = previous?.seq ?? this.nextSeq++;
+    if (now >= wakeAt) {
+      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson: null, error: null, attempts: 1, startedAt: previous?.startedAt ?? now, finishedAt: now });
+      return;
+    }
+    if (!previous) {
+      await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null });
+    }
+    throw new SnoozeError(wakeAt - now, `sleeping in step ${id} until ${new Date(wakeAt).toISOString()}`);
+  }
+
+  /** Called when the workflow function returned: every recorded step must have been reached. */
+  assertAllReplayed(): void {
+    for (const step of this.recorded.values()) {
+      if (step.status === 'completed' && !this.visited.has(step.stepId)) {
+        throw new ReplayDivergenceError(`the run recorded step "${step.stepId}" but the workflow no longer reaches it; the code changed under a running workflow`, { stepId: step.stepId });
+      }
+    }
+  }
+
+  private enter(id: string): StepRecord | undefined {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
+      throw new ValidationError(`expected a step id of 1 to 200 characters, got ${describeValue(id)}`);
+    }
+    if (this.visited.has(id)) throw new ValidationError(`step id "${id}" is used twice in one run; step ids must be unique`);
+    this.visited.add(id);
+    const previous = this.recorded.get(id);
+    if (previous?.status === 'completed') return previous;
+    // A new step while a recorded one was never reached means the order of steps changed.
+    for (const step of this.recorded.values()) {
+      if (step.status === 'completed' && !this.visited.has(step.stepId) && (previous === undefined || step.seq < previous.seq)) {
+        throw new ReplayDivergenceError(
+          `replay diverged at step "${id}": the run recorded step "${step.stepId}" before it, which this run has not reached`,
+          { stepId: id, expected: step.stepId },
+        );
+      }
+    }
+    return previous;
+  }
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Taskwright, defineWorkflow } from '../../dist/index.js';
+import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tw-workflow-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const engine = () => new Taskwright({ store: sqliteStore(join(dir, `wf-${++n}.db`)) });
+
+test('step.run is memoized: a retried run replays recorded steps instead of running them again', async () => {
+  const tw = engine();
+  const calls: Record<string, number> = { fetch: 0, charge: 0, email: 0 };
+  tw.register(
+    defineWorkflow('order', async (input: { id: number }, step) => {
+      const item = await step.run('fetch', () => (calls.fetch++, { id: input.id, price: 30 }));
+      const charge = await step.run('charge', () => {
+        calls.charge++;
+        if (calls.charge === 1) throw new Error('card network down');
+        return { charged: item.price };
+      });
+      await step.run('email', () => void calls.email++);
+      return { ...charge, item: item.id };
+    }, { attempts: 3, backoff: { base: 10, jitter: 0 } }),
+  );
+  const { id } = await tw.enqueue('order', { id: 7 });
+  await tw.drain({ timeout: '10s' });
+  const details = await tw.getJobDetails(id);
+  assert.equal(details.job.state, 'completed');
+  assert.deepEqual(details.job.result, { charged: 30, item: 7 });
+  assert.deepEqual(calls, { fetch: 1, charge: 2, email: 1 });
+  assert.deepEqual(details.steps.map((s) => [s.stepId, s.status, s.attempts, s.seq]), [
+    ['fetch', 'completed', 1, 0],
+    ['charge', 'completed', 2, 1],
+    ['email', 'completed', 1, 2],
+  ]);
+  assert.equal(details.job.attempt, 2);
+  await tw.close();
+});
+
+test('step.sleep is durable: the run waits in the store (no worker held) and resumes after', async () => {
+  const tw = engine();
+  let before = 0;
+  tw.register(
+    defineWorkflow('nap', async (_: unknown, step) => {
+      await step.run('before', () => void before++);
+      await step.sleep('nap', 400);
+      return await step.run('after', () => 'woke');
+    }),
+  );
+  const { id } = await tw.enqueue('nap');
+  const worker = tw.worker({ concurrency: 1, pollInterval: 50 });
+  await worker.start();
+  await waitFor(async () => (await tw.getJob(id)).state === 'scheduled', 'the run to park');
+  assert.equal(worker.running, 0, 'a sleeping run holds no worker slot');
+  const parked = await tw.getJobDetails(id);
+  assert.deepEqual(parked.steps.map((s) => [s.stepId, s.status]), [['before', 'completed'], ['nap', 'sleeping']]);
+  const started = Date.now();
+  await waitFor(async () => (await tw.getJob(id)).state === 'completed', 'the run to finish', 5000);
+  assert.ok(Date.now() - started >= 200, 'it slept');
+  assert.equal((await tw.getJob(id)).result, 'woke');
+  assert.equal((await tw.getJob(id)).attempt, 1, 'sleeping spends no attempt');
+  assert.equal(before, 1);
+  await worker.stop();
+  await tw.close();
+});
+
+test('parallel steps with Promise.all overlap and each is recorded', async () => {
+  const tw = engine();
+  const spans: [number, number][] = [];
+  tw.register(
+    defineWorkflow('fanout', async (_: unknown, step) => {
+      const parts = await Promise.all([1, 2, 3].map((i) => step.run(`part-${i}`, async () => {
+        const start = Date.now();
+        await new Promise((r) => setTimeout(r, 150));
+        spans.push([start, Date.now()]);
+        return i * 10;
+      })));
+      return parts.reduce((a, b) => a + b, 0);
+    }),
+  );
+  const { id } = await tw.enqueue('fanout');
+  await tw.drain();
+  assert.equal((await tw.getJob(id)).result, 60);
+  const latestStart = Math.max(...spans.map((s) => s[0]));
+  const earliestEnd = Math.min(...spans.map((s) => s[1]));
+  assert.ok(latestStart < earliestEnd, 'the three steps ran at the same time');
+  assert.deepEqual((await tw.getJobDetails(id)).steps.map((s) => s.stepId).sort(), ['part-1', 'part-2', 'part-3']);
+  await tw.close();
+});
+
+test('per-step retry waits durably and spends no run attempt', async () => {
+  const tw = engine();
+  let tries = 0;
+  tw.register(
+    defineWorkflow('flaky', async (_: unknown, step) =>
+      step.run('call', () => {
+        tries++;
+        if (tries < 3) throw new Error(`try ${tries} failed`);
+        return 'ok';
+      }, { retry: { attempts: 3, backoff: 20 } }),
+    { attempts: 1 },
+  ));
+  const { id } = await tw.enqueue('flaky');
+  await tw.drain({ timeout: '10s' });
+  const details = await tw.getJobDetails(id);
+  assert.equal(details.job.state, 'completed');
+  assert.equal(details.job.result, 'ok');
+  assert.equal(details.steps[0]?.attempts, 3);
+  await tw.close();
+});
+
+test('a replay that diverges from the recorded history fails with an error naming the step', async () => {
+  const tw = engine();
+  let fail = true;
+  const v1 = defineWorkflow('evolving', async (_: unknown, step) => {
+    await step.run('reserve', () => 'r');
+    await step.run('pay', () => {
+      if (fail) throw new Error('not yet');
+      return 'p';
+    });
+  }, { attempts: 2, backoff: { base: 300, jitter: 0 } });
+  tw.register(v1);
+  const { id } = await tw.enqueue('evolving');
+  const worker = tw.worker({ pollInterval: 20 });
+  await worker.start();
+  await waitFor(async () => (await tw.getJob(id)).attempt === 1 && (await tw.getJob(id)).state === 'scheduled', 'the first attempt to fail');
+  await worker.stop();
+  // The code changes under the running workflow: a new step now comes first.
+  fail = false;
+  tw.register(defineWorkflow('evolving', async (_: unknown, step) => {
+    await step.run('audit', () => 'a');
+    await step.run('reserve', () => 'r');
+    await step.run('pay', () => 'p');
+  }));
+  await tw.drain({ timeout: '5s' });
+  const job = await tw.getJob(id);
+  assert.equal(job.state, 'dead');
+  assert.match(job.error?.message ?? '', /replay diverged at step "audit": the run recorded step "reserve" before it/);
+  await tw.close();
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
