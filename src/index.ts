@@ -26,6 +26,6 @@ export type { Store, StoreCapabilities } from './store/store.js';
 export type { JobDetails, JobFilter, QueueStats, CheckpointStats } from './store/types.js';
 export type { EngineEvents, EngineEventName } from './telemetry/events.js';
 export { defineWorkflow, type WorkflowFunction } from './workflow/define-workflow.js';
-export type { Step, StepOptions } from './workflow/steps.js';
+export type { Step, StepOptions, WaitForEventOptions } from './workflow/steps.js';
 export { ReplayDivergenceError } from './workflow/errors.js';
 export type { StepRecord } from './store/types.js';

@@ -6,6 +6,7 @@ import type { GlobalOptions } from './context.js';
 import { registerDev } from './commands/dev.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEnqueue } from './commands/enqueue.js';
+import { registerEvents } from './commands/events.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStats } from './commands/stats.js';
@@ -23,7 +24,7 @@ const program = new Command('taskwright')
   .configureOutput({ writeErr: () => {} });
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate]) {
+for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents]) {
   register(program, globals);
 }
 // Subcommands report errors through the same path as the program.

@@ -1,6 +1,6 @@
 import { TaskwrightError } from '../core/errors.js';
 import type { JobLogEntry } from '../core/job.js';
-import type { StepRecord } from '../store/types.js';
+import type { StepRecord, StoredEvent } from '../store/types.js';
 
 /** What a handler receives besides its payload. */
 export interface JobContext<Payload = unknown> {
@@ -29,6 +29,10 @@ export interface JobContext<Payload = unknown> {
   journal: {
     list(): Promise<StepRecord[]>;
     save(step: StepRecord): Promise<void>;
+    /** register that step `stepId` waits for events named `event` */
+    waitFor(stepId: string, event: string): Promise<void>;
+    /** events named `event` sent at or after `since` */
+    events(event: string, since: number): Promise<StoredEvent[]>;
   };
 }
 

@@ -222,6 +222,22 @@ export class Taskwright {
     return this.store.checkpointStats();
   }
 
+  /** Send an event to workflow runs waiting for it (`step.waitForEvent`). */
+  async sendEvent(name: string, data: unknown = null): Promise<{ eventId: string; woken: number }> {
+    if (typeof name !== 'string' || !/^[\w.:/-]{1,200}$/.test(name)) {
+      throw new ValidationError(`expected event name to be 1 to 200 letters, digits or _ . : / -, got ${describeValue(name)}`);
+    }
+    let dataJson: string | undefined;
+    try {
+      dataJson = JSON.stringify(data);
+    } catch {
+      dataJson = undefined;
+    }
+    if (dataJson === undefined) throw new ValidationError(`expected event data to be JSON-serializable, got ${describeValue(data)}`);
+    const { event, woken } = await this.store.sendEvent(name, dataJson, this.clock.now());
+    return { eventId: event.id, woken };
+  }
+
   /** Rescue expired leases now (workers also do this on their own). */
   rescueExpired(): Promise<number> {
     return this.maintenance.rescue(this.clock.now());

@@ -72,6 +72,10 @@ class Context implements JobContext {
       save: async (step) => {
         if (!(await deps.store.saveStep(c.id, deps.workerId, c.attempt, step))) throw new LeaseLostError(c.id);
       },
+      waitFor: async (stepId, event) => {
+        if (!(await deps.store.waitForEvent(c.id, deps.workerId, c.attempt, stepId, event))) throw new LeaseLostError(c.id);
+      },
+      events: (event, since) => deps.store.listEvents(event, since, 1000),
     };
   }
 

@@ -15,6 +15,7 @@ import type {
   Settlement,
   StepRecord,
   StoredCheckpoint,
+  StoredEvent,
 } from './types.js';
 
 /** What a driver can do beyond the contract; the runtime adapts to flags, never to driver names. */
@@ -71,6 +72,12 @@ export interface Store {
   saveStep(jobId: string, workerId: string, attempt: number, step: StepRecord): Promise<boolean>;
   /** The recorded steps of a job, in `seq` order. */
   listSteps(jobId: string): Promise<StepRecord[]>;
+  /** Note that a running job waits for events of this name (fenced like saveStep). */
+  waitForEvent(jobId: string, workerId: string, attempt: number, stepId: string, event: string): Promise<boolean>;
+  /** Store an event and make every job waiting for its name due now; returns how many were woken. */
+  sendEvent(name: string, dataJson: string, now: number): Promise<{ event: StoredEvent; woken: number }>;
+  /** Events of this name created at or after `since`, oldest first. */
+  listEvents(name: string, since: number, limit: number): Promise<StoredEvent[]>;
 
   // --- maintenance
   /** Return jobs whose lease expired to queued (or to their terminal state when attempts ran out). */

@@ -123,10 +123,17 @@ export interface StepRecord {
   stepId: string;
   /** order in which the run first reached the step */
   seq: number;
-  status: 'completed' | 'failed' | 'sleeping';
+  status: 'completed' | 'failed' | 'sleeping' | 'waiting';
   outputJson: string | null;
   error: JobError | null;
   attempts: number;
   startedAt: number;
   finishedAt: number | null;
+}
+
+export interface StoredEvent {
+  id: string;
+  name: string;
+  dataJson: string;
+  createdAt: number;
 }

@@ -18,7 +18,25 @@ export interface Step {
   /** Waits durably: the run is parked in the store and no worker is held meanwhile. */
   sleep(id: string, duration: Duration): Promise<void>;
   sleepUntil(id: string, until: Date | number): Promise<void>;
+  /**
+   * Waits durably for an event sent with `sendEvent` after the run reached this step, whose data
+   * contains every field of `match`. Resolves with the event's data, or null after `timeout`.
+   */
+  waitForEvent<T = unknown>(id: string, options: WaitForEventOptions): Promise<T | null>;
 }
+
+export interface WaitForEventOptions {
+  event: string;
+  match?: Record<string, unknown>;
+  timeout?: Duration;
+}
+
+/** How long a wait without a timeout parks before it looks again on its own. */
+const UNBOUNDED_WAIT_MS = 7 * 86_400_000;
+
+const matches = (data: unknown, match: Record<string, unknown> | undefined): boolean =>
+  match === undefined ||
+  (typeof data === 'object' && data !== null && Object.entries(match).every(([k, v]) => JSON.stringify((data as Record<string, unknown>)[k]) === JSON.stringify(v)));
 
 /**
  * Replays a run from its journal. Steps are matched by id; the order in which the run first
@@ -84,6 +102,38 @@ export class StepRunner implements Step {
       await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null });
     }
     throw new SnoozeError(wakeAt - now, `sleeping in step ${id} until ${new Date(wakeAt).toISOString()}`);
+  }
+
+  async waitForEvent<T = unknown>(id: string, options: WaitForEventOptions): Promise<T | null> {
+    if (typeof options?.event !== 'string' || options.event.length === 0) {
+      throw new ValidationError(`expected step ${id} to wait for an event name, got ${describeValue(options?.event)}`);
+    }
+    const previous = this.enter(id);
+    if (previous?.status === 'completed') return (previous.outputJson === null ? null : JSON.parse(previous.outputJson)) as T | null;
+    const now = this.clock.now();
+    const startedAt = previous?.startedAt ?? now;
+    const seq = previous?.seq ?? this.nextSeq++;
+    const timeoutAt =
+      previous?.status === 'waiting'
+        ? (JSON.parse(previous.outputJson ?? '{}') as { timeoutAt: number | null }).timeoutAt
+        : options.timeout === undefined ? null : now + parseDuration(options.timeout, `step ${id} timeout`);
+    // Register the wait before looking, so an event sent in between still wakes the run.
+    await this.ctx.journal.waitFor(id, options.event);
+    const hit = (await this.ctx.journal.events(options.event, startedAt)).find((e) => matches(JSON.parse(e.dataJson), options.match));
+    const finish = async (outputJson: string | null) =>
+      this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson, error: null, attempts: 1, startedAt, finishedAt: now });
+    if (hit) {
+      await finish(hit.dataJson);
+      return JSON.parse(hit.dataJson) as T;
+    }
+    if (timeoutAt !== null && now >= timeoutAt) {
+      await finish(null);
+      return null;
+    }
+    if (!previous) {
+      await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null });
+    }
+    throw new SnoozeError(timeoutAt === null ? UNBOUNDED_WAIT_MS : timeoutAt - now, `step ${id} waits for event ${options.event}`);
   }
 
   /** Called when the workflow function returned: every recorded step must have been reached. */

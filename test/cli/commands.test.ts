@@ -86,3 +86,12 @@ test('a .db path and TASKWRIGHT_STORE select the store; other schemes are refuse
   assert.equal(result.code, 2);
   assert.match(result.stderr, /postgres store is not available/);
 });
+
+test('events send stores an event and reports how many runs it woke; bad --data is refused', () => {
+  const sent = box.json<{ eventId: string; woken: number }>('events', 'send', 'payment.received', '--data', '{"orderId":7}');
+  assert.match(sent.eventId, /^\d+$/);
+  assert.equal(sent.woken, 0);
+  const bad = box.run('events', 'send', 'payment.received', '--data', '{nope');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^taskwright: expected --data to be JSON/);
+});

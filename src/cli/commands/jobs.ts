@@ -27,6 +27,11 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
         for (const t of details.transitions) {
           process.stdout.write(`  ${formatTime(t.at)}  ${(t.from ?? '-').padEnd(9)} -> ${t.to.padEnd(9)} attempt ${t.attempt}${t.reason ? `  ${t.reason}` : ''}\n`);
         }
+        if (details.steps.length) process.stdout.write('\nsteps\n');
+        for (const s of details.steps) {
+          const took = s.finishedAt === null ? '' : ` ${s.finishedAt - s.startedAt}ms`;
+          process.stdout.write(`  ${s.seq}. ${s.stepId.padEnd(20)} ${s.status.padEnd(9)} attempts ${s.attempts}${took}${s.error ? `  ${s.error.message}` : ''}\n`);
+        }
         if (details.logs.length) process.stdout.write('\nlogs\n');
         for (const log of details.logs) {
           process.stdout.write(`  ${formatTime(log.at)}  [${log.level}] ${log.message}${log.fields ? ` ${JSON.stringify(log.fields)}` : ''}\n`);

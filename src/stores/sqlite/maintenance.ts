@@ -62,6 +62,7 @@ export function createMaintenance(db: SqliteDatabase) {
   const deleteJob = db.prepare('DELETE FROM tw_jobs WHERE id = ?');
   const deleteLogs = db.prepare('DELETE FROM tw_job_logs WHERE job_id = ?');
   const deleteSteps = db.prepare('DELETE FROM tw_steps WHERE job_id = ?');
+  const deleteWaits = db.prepare('DELETE FROM tw_event_waits WHERE job_id = ?');
   const forgetKeys = db.prepare(
     'UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < ?',
   );
@@ -72,6 +73,7 @@ export function createMaintenance(db: SqliteDatabase) {
     for (const id of ids) {
       deleteLogs.run(id);
       deleteSteps.run(id);
+      deleteWaits.run(id);
       deleteJob.run(id);
     }
     forgetKeys.run(request.idempotencyBefore);

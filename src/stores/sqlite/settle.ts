@@ -50,7 +50,10 @@ export function createSettle(db: SqliteDatabase) {
       `UPDATE tw_jobs SET state = @state, ${appendHistory('@state', 'attempt', '@reason')}, error = @error, finished_at = @now, ${CLEAR_LEASE} ${FENCE}`,
     ),
     snoozed: db.prepare(
-      `UPDATE tw_jobs SET state = 'scheduled', ${appendHistory("'scheduled'", 'attempt - 1', '@reason')}, run_at = @runAt, attempt = attempt - 1,
+      // A run parking to wait for an event that was sent while it was running stays due now.
+      `UPDATE tw_jobs SET state = 'scheduled', ${appendHistory("'scheduled'", 'attempt - 1', '@reason')},
+        run_at = CASE WHEN EXISTS (SELECT 1 FROM tw_event_waits w WHERE w.job_id = tw_jobs.id AND w.woken_at IS NOT NULL) THEN @now ELSE @runAt END,
+        attempt = attempt - 1,
         ${CLEAR_LEASE} ${FENCE}`,
     ),
     cancelled: db.prepare(

@@ -18,6 +18,7 @@ import type {
   Settlement,
   StepRecord,
   StoredCheckpoint,
+  StoredEvent,
 } from '../../store/types.js';
 import { createClaim } from './claim.js';
 import { openDatabase, type SqliteDatabase, type SqliteOptions } from './connection.js';
@@ -27,6 +28,7 @@ import { createMaintenance } from './maintenance.js';
 import { migrateDatabase } from './migrate.js';
 import { createReads } from './reads.js';
 import { createRunningOps } from './running.js';
+import { createEvents } from './events.js';
 import { createSettle } from './settle.js';
 import { createSteps } from './steps.js';
 import { WalWatcher } from './wal-watcher.js';
@@ -40,6 +42,7 @@ type Ops = {
   control: ReturnType<typeof createControl>;
   reads: ReturnType<typeof createReads>;
   steps: ReturnType<typeof createSteps>;
+  events: ReturnType<typeof createEvents>;
 };
 
 /**
@@ -79,6 +82,7 @@ export class SqliteStore implements Store {
         control: createControl(db),
         reads: createReads(db),
         steps: createSteps(db),
+        events: createEvents(db),
       };
     }
     return this.opsCache;
@@ -170,6 +174,20 @@ export class SqliteStore implements Store {
 
   async listSteps(jobId: string): Promise<StepRecord[]> {
     return this.ops.steps.listSteps(jobId);
+  }
+
+  async waitForEvent(jobId: string, workerId: string, attempt: number, stepId: string, event: string): Promise<boolean> {
+    return this.ops.events.waitForEvent(jobId, workerId, attempt, stepId, event);
+  }
+
+  async sendEvent(name: string, dataJson: string, now: number): Promise<{ event: StoredEvent; woken: number }> {
+    const sent = this.ops.events.sendEvent(name, dataJson, now);
+    if (sent.woken > 0) this.local.emit('wake');
+    return sent;
+  }
+
+  async listEvents(name: string, since: number, limit: number): Promise<StoredEvent[]> {
+    return this.ops.events.listEvents(name, since, limit);
   }
 
   async rescueExpired(now: number, limit: number): Promise<RescuedJob[]> {
