@@ -29,3 +29,4 @@ export { defineWorkflow, type WorkflowFunction } from './workflow/define-workflo
 export type { Step, StepOptions, WaitForEventOptions } from './workflow/steps.js';
 export { ReplayDivergenceError } from './workflow/errors.js';
 export type { StepRecord } from './store/types.js';
+export { defineShardTask, runSharded } from './workflow/shard.js';

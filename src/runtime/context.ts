@@ -1,5 +1,6 @@
 import { TaskwrightError } from '../core/errors.js';
-import type { JobLogEntry } from '../core/job.js';
+import type { EnqueueResult, JobLogEntry } from '../core/job.js';
+import type { EnqueueOptions } from '../core/options.js';
 import type { StepRecord, StoredEvent } from '../store/types.js';
 
 /** What a handler receives besides its payload. */
@@ -22,6 +23,10 @@ export interface JobContext<Payload = unknown> {
   checkpoint(token: string, data?: unknown): Promise<void>;
   progress(value: unknown): Promise<void>;
   log(message: string, fields?: Record<string, unknown>, level?: JobLogEntry['level']): Promise<void>;
+  /** Enqueue another job from inside this one (follow-up work, child workflow runs). */
+  enqueue(name: string, payload?: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Send an event to workflow runs waiting for it. */
+  sendEvent(name: string, data?: unknown): Promise<void>;
   /**
    * The job's step journal: the durable record workflow steps replay from. Like checkpoints it is
    * written fenced on this attempt; `save` throws LeaseLostError when the attempt is no longer ours.

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import type { JobLogEntry } from '../core/job.js';
+import type { EnqueueResult, JobLogEntry } from '../core/job.js';
+import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
 import type { Store } from '../store/store.js';
 import type { ClaimedJob, Outcome } from '../store/types.js';
 import type { EngineEventBus } from '../telemetry/events.js';
@@ -94,6 +95,18 @@ class Context implements JobContext {
     const ok = await store.saveCheckpoint(this.job.id, workerId, this.job.attempt, stored, clock.now());
     if (!ok) throw new LeaseLostError(this.job.id);
     events.emit('job:checkpoint', { ...this.ref(), token, bytes: stored.data.byteLength, compressed: stored.encoding === 'gzip' });
+  }
+
+  async enqueue(name: string, payload?: unknown, options?: EnqueueOptions): Promise<EnqueueResult> {
+    const { store, clock, registry } = this.deps;
+    const now = clock.now();
+    const defaults = registry.get(name)?.defaults;
+    const [result] = await store.enqueue([compileJobOptions(name, payload, defaults ? { ...defaults, ...options } : options, now)], now);
+    return result as EnqueueResult;
+  }
+
+  async sendEvent(name: string, data: unknown = null): Promise<void> {
+    await this.deps.store.sendEvent(name, JSON.stringify(data) ?? 'null', this.deps.clock.now());
   }
 
   async progress(value: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { EnqueueOptions } from '../core/options.js';
 import { defineJob, type JobDefinition } from '../runtime/handlers.js';
-import { StepRunner, type Step } from './steps.js';
+import { childFinishedEvent, PARENT_TAG, StepRunner, type ChildOutcome, type Step } from './steps.js';
 
 export type WorkflowFunction<Input, Output> = (input: Input, step: Step) => Promise<Output>;
 
@@ -19,9 +19,22 @@ export function defineWorkflow<Input = unknown, Output = unknown>(
     name,
     async (input, ctx) => {
       const runner = await StepRunner.load(ctx, clock);
-      const output = await fn(input, runner);
-      runner.assertAllReplayed();
-      return output;
+      // A child run tells its parent how it ended; the parent waits for that event durably.
+      const parent = ctx.job.tags.find((t) => t.startsWith(PARENT_TAG));
+      const report = async (outcome: ChildOutcome): Promise<void> => {
+        if (parent) await ctx.sendEvent(childFinishedEvent(ctx.job.id), outcome);
+      };
+      try {
+        const output = await fn(input, runner);
+        runner.assertAllReplayed();
+        await report({ status: 'completed', output });
+        return output;
+      } catch (error) {
+        const code = (error as { code?: unknown })?.code;
+        const final = code === 'non_retryable' || (code !== 'snoozed' && ctx.job.attempt >= ctx.job.maxAttempts);
+        if (final) await report({ status: 'failed', error: (error as Error)?.message ?? String(error) });
+        throw error;
+      }
     },
     defaults,
   );

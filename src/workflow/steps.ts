@@ -23,7 +23,21 @@ export interface Step {
    * contains every field of `match`. Resolves with the event's data, or null after `timeout`.
    */
   waitForEvent<T = unknown>(id: string, options: WaitForEventOptions): Promise<T | null>;
+  /** Starts a child workflow run and waits (durably) for its result; a failed child fails this step. */
+  invoke<T = unknown>(id: string, workflow: string, input?: unknown): Promise<T>;
+  /** Starts a child workflow run without waiting; returns its run id. */
+  start(id: string, workflow: string, input?: unknown): Promise<string>;
 }
+
+/** What a child run reports to its parent when it ends (the `run.finished:<id>` event). */
+export interface ChildOutcome {
+  status: 'completed' | 'failed';
+  output?: unknown;
+  error?: string;
+}
+
+export const childFinishedEvent = (runId: string): string => `run.finished:${runId}`;
+export const PARENT_TAG = 'parent:';
 
 export interface WaitForEventOptions {
   event: string;
@@ -134,6 +148,24 @@ export class StepRunner implements Step {
       await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null });
     }
     throw new SnoozeError(timeoutAt === null ? UNBOUNDED_WAIT_MS : timeoutAt - now, `step ${id} waits for event ${options.event}`);
+  }
+
+  start(id: string, workflow: string, input?: unknown): Promise<string> {
+    // The idempotency key makes a replay of this step find the same child instead of a new one.
+    return this.run(id, async () => {
+      const parent = this.ctx.job.id;
+      const child = await this.ctx.enqueue(workflow, input, { idempotencyKey: `child:${parent}:${id}`, tags: [`${PARENT_TAG}${parent}`] });
+      return child.id;
+    });
+  }
+
+  async invoke<T = unknown>(id: string, workflow: string, input?: unknown): Promise<T> {
+    const childId = await this.start(`${id}:start`, workflow, input);
+    const outcome = await this.waitForEvent<ChildOutcome>(id, { event: childFinishedEvent(childId) });
+    if (!outcome || outcome.status !== 'completed') {
+      throw new Error(`child workflow ${workflow} (run ${childId}) failed: ${outcome?.error ?? 'no result'}`);
+    }
+    return outcome.output as T;
   }
 
   /** Called when the workflow function returned: every recorded step must have been reached. */
