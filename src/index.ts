@@ -30,3 +30,4 @@ export type { Step, StepOptions, WaitForEventOptions } from './workflow/steps.js
 export { ReplayDivergenceError } from './workflow/errors.js';
 export type { StepRecord } from './store/types.js';
 export { defineShardTask, runSharded } from './workflow/shard.js';
+export { cancelRun, rerunFrom } from './workflow/runs.js';

@@ -7,6 +7,7 @@ import { registerDev } from './commands/dev.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerEvents } from './commands/events.js';
+import { registerRuns } from './commands/runs.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStats } from './commands/stats.js';
@@ -24,7 +25,7 @@ const program = new Command('taskwright')
   .configureOutput({ writeErr: () => {} });
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents]) {
+for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents, registerRuns]) {
   register(program, globals);
 }
 // Subcommands report errors through the same path as the program.

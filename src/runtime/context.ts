@@ -33,6 +33,8 @@ export interface JobContext<Payload = unknown> {
    */
   journal: {
     list(): Promise<StepRecord[]>;
+    /** the journal of another job (a run being rerun) */
+    listOf(jobId: string): Promise<StepRecord[]>;
     save(step: StepRecord): Promise<void>;
     /** register that step `stepId` waits for events named `event` */
     waitFor(stepId: string, event: string): Promise<void>;

@@ -70,6 +70,7 @@ class Context implements JobContext {
     this.resume = c.checkpoint ? decodeCheckpoint(c.checkpoint) : undefined;
     this.journal = {
       list: () => deps.store.listSteps(c.id),
+      listOf: (jobId) => deps.store.listSteps(jobId),
       save: async (step) => {
         if (!(await deps.store.saveStep(c.id, deps.workerId, c.attempt, step))) throw new LeaseLostError(c.id);
       },

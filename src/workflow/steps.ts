@@ -29,6 +29,28 @@ export interface Step {
   start(id: string, workflow: string, input?: unknown): Promise<string>;
 }
 
+export const RERUN_TAG = 'rerun-of:';
+export const RERUN_FROM_TAG = 'rerun-from:';
+
+function rerunSource(tags: string[]): { runId: string; fromStep: string } | null {
+  const runId = tags.find((t) => t.startsWith(RERUN_TAG))?.slice(RERUN_TAG.length);
+  const fromStep = tags.find((t) => t.startsWith(RERUN_FROM_TAG))?.slice(RERUN_FROM_TAG.length);
+  return runId && fromStep ? { runId, fromStep } : null;
+}
+
+/**
+ * A rerun starts from a chosen step: the steps the old run completed before it are copied into
+ * this run's journal, so they replay with their recorded outputs instead of running again.
+ */
+async function adoptSteps(ctx: JobContext, runId: string, fromStep: string): Promise<StepRecord[]> {
+  const old = await ctx.journal.listOf(runId);
+  const from = old.find((s) => s.stepId === fromStep);
+  if (!from) throw new NonRetryableError(`cannot rerun from step "${fromStep}": run ${runId} has no such step`);
+  const kept = old.filter((s) => s.seq < from.seq && s.status === 'completed');
+  for (const step of kept) await ctx.journal.save(step);
+  return kept;
+}
+
 /** What a child run reports to its parent when it ends (the `run.finished:<id>` event). */
 export interface ChildOutcome {
   status: 'completed' | 'failed';
@@ -71,7 +93,10 @@ export class StepRunner implements Step {
   }
 
   static async load(ctx: JobContext, clock: Clock): Promise<StepRunner> {
-    return new StepRunner(ctx, clock, await ctx.journal.list());
+    let journal = await ctx.journal.list();
+    const rerun = rerunSource(ctx.job.tags);
+    if (journal.length === 0 && rerun) journal = await adoptSteps(ctx, rerun.runId, rerun.fromStep);
+    return new StepRunner(ctx, clock, journal);
   }
 
   async run<T>(id: string, fn: () => Promise<T> | T, options: StepOptions = {}): Promise<T> {

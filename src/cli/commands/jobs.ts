@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Taskwright } from '../../runtime/engine.js';
 import { withEngine, type GlobalOptions } from '../context.js';
 import { formatTime, printJob, printJobs, printJson } from '../output.js';
 import { jobState, positiveInt } from '../parse-flags.js';
@@ -11,6 +12,26 @@ interface ListFlags {
   limit?: string;
 }
 
+/** Prints a job (or workflow run) with its history, steps and logs. */
+export async function showJob(engine: Taskwright, id: string, asJson: boolean): Promise<void> {
+  const details = await engine.getJobDetails(id);
+  if (asJson) return printJson(details);
+  printJob(details.job);
+  process.stdout.write('\nhistory\n');
+  for (const t of details.transitions) {
+    process.stdout.write(`  ${formatTime(t.at)}  ${(t.from ?? '-').padEnd(9)} -> ${t.to.padEnd(9)} attempt ${t.attempt}${t.reason ? `  ${t.reason}` : ''}\n`);
+  }
+  if (details.steps.length) process.stdout.write('\nsteps\n');
+  for (const s of details.steps) {
+    const took = s.finishedAt === null ? '' : ` ${s.finishedAt - s.startedAt}ms`;
+    process.stdout.write(`  ${s.seq}. ${s.stepId.padEnd(20)} ${s.status.padEnd(9)} attempts ${s.attempts}${took}${s.error ? `  ${s.error.message}` : ''}\n`);
+  }
+  if (details.logs.length) process.stdout.write('\nlogs\n');
+  for (const log of details.logs) {
+    process.stdout.write(`  ${formatTime(log.at)}  [${log.level}] ${log.message}${log.fields ? ` ${JSON.stringify(log.fields)}` : ''}\n`);
+  }
+}
+
 export function registerJobs(program: Command, globals: () => GlobalOptions): void {
   const jobs = program.command('jobs').description('inspect and control jobs');
 
@@ -19,24 +40,7 @@ export function registerJobs(program: Command, globals: () => GlobalOptions): vo
     .description('show a job with its logs and transition history')
     .argument('<id>', 'job id')
     .action(async (id: string) => {
-      await withEngine(globals(), async (engine) => {
-        const details = await engine.getJobDetails(id);
-        if (globals().json) return printJson(details);
-        printJob(details.job);
-        process.stdout.write('\nhistory\n');
-        for (const t of details.transitions) {
-          process.stdout.write(`  ${formatTime(t.at)}  ${(t.from ?? '-').padEnd(9)} -> ${t.to.padEnd(9)} attempt ${t.attempt}${t.reason ? `  ${t.reason}` : ''}\n`);
-        }
-        if (details.steps.length) process.stdout.write('\nsteps\n');
-        for (const s of details.steps) {
-          const took = s.finishedAt === null ? '' : ` ${s.finishedAt - s.startedAt}ms`;
-          process.stdout.write(`  ${s.seq}. ${s.stepId.padEnd(20)} ${s.status.padEnd(9)} attempts ${s.attempts}${took}${s.error ? `  ${s.error.message}` : ''}\n`);
-        }
-        if (details.logs.length) process.stdout.write('\nlogs\n');
-        for (const log of details.logs) {
-          process.stdout.write(`  ${formatTime(log.at)}  [${log.level}] ${log.message}${log.fields ? ` ${JSON.stringify(log.fields)}` : ''}\n`);
-        }
-      });
+      await withEngine(globals(), (engine) => showJob(engine, id, globals().json === true));
     });
 
   jobs

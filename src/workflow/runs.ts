@@ -1,0 +1,40 @@
+import { ConflictError, ValidationError } from '../core/errors.js';
+import type { Job } from '../core/job.js';
+import type { Taskwright } from '../runtime/engine.js';
+import { PARENT_TAG, RERUN_FROM_TAG, RERUN_TAG } from './steps.js';
+
+/**
+ * Cancel a run and every run it started, depth first: waiting runs never start, running ones see
+ * their signal abort. Runs that already finished are left as they are.
+ */
+export async function cancelRun(engine: Taskwright, runId: string): Promise<string[]> {
+  const cancelled: string[] = [];
+  const visit = async (id: string): Promise<void> => {
+    for (const child of await engine.listJobs({ tag: `${PARENT_TAG}${id}`, limit: 10_000 })) await visit(child.id);
+    const job = await engine.getJob(id);
+    if (job.state === 'scheduled' || job.state === 'queued' || job.state === 'running') {
+      await engine.cancel(id);
+      cancelled.push(id);
+    }
+  };
+  await visit(runId);
+  return cancelled;
+}
+
+/** Start a new run of a finished run's workflow and input that reuses the steps before `fromStep`. */
+export async function rerunFrom(engine: Taskwright, runId: string, fromStep: string): Promise<Job> {
+  const { job, steps } = await engine.getJobDetails(runId);
+  if (job.state === 'scheduled' || job.state === 'queued' || job.state === 'running') {
+    throw new ConflictError(`cannot rerun run ${runId}: it is still ${job.state}`);
+  }
+  if (!steps.some((s) => s.stepId === fromStep)) {
+    throw new ValidationError(`expected --from to name a step of run ${runId} (${steps.map((s) => s.stepId).join(', ') || 'it has none'}), got ${JSON.stringify(fromStep)}`);
+  }
+  const { id } = await engine.enqueue(job.name, job.payload, {
+    queue: job.queue,
+    priority: job.priority,
+    attempts: job.maxAttempts,
+    tags: [...job.tags.filter((t) => !t.startsWith(RERUN_TAG) && !t.startsWith(RERUN_FROM_TAG)), `${RERUN_TAG}${runId}`, `${RERUN_FROM_TAG}${fromStep}`],
+  });
+  return engine.getJob(id);
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CliSandbox, until } from './cli-helpers.js';
+
+const box = new CliSandbox();
+const effects = join(box.dir, 'effects.log');
+process.env.TW_EFFECTS = effects;
+let worker: ReturnType<CliSandbox['spawn']>;
+before(async () => {
+  worker = box.spawn('worker', '--handlers', 'test/fixtures/workflows.mjs', '--concurrency', '4');
+  await worker.started;
+});
+after(async () => {
+  worker.child.kill('SIGTERM');
+  await worker.exited;
+  box.cleanup();
+});
+const count = (what: string): number => (existsSync(effects) ? readFileSync(effects, 'utf8').split('\n').filter((l) => l === what).length : 0);
+
+test('run --wait prints the result of a workflow run; runs list and runs get show it with its steps', () => {
+  const result = box.run('--json', 'run', 'three.steps', '--input', '{"n":1}', '--wait', '--wait-timeout', '15s');
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as { runId: string; status: string; result: number };
+  assert.equal(out.status, 'completed');
+  assert.equal(out.result, 21);
+  const listed = box.json<{ id: string }[]>('runs', 'list', '--workflow', 'three.steps');
+  assert.deepEqual(listed.map((r) => r.id), [out.runId]);
+  const text = box.run('runs', 'get', out.runId);
+  assert.match(text.stdout, /steps\n\s+0\. a\s+completed[\s\S]*1\. b\s+completed[\s\S]*2\. c\s+completed/);
+});
+
+test('runs rerun --from reuses the earlier steps and runs the chosen step and the ones after it', async () => {
+  const first = JSON.parse(box.run('--json', 'run', 'three.steps', '--input', '{"n":4}', '--wait').stdout) as { runId: string };
+  const before = { a: count('a'), b: count('b'), c: count('c') };
+  const rerun = box.json<{ runId: string; rerunOf: string }>('runs', 'rerun', first.runId, '--from', 'b');
+  assert.equal(rerun.rerunOf, first.runId);
+  const done = await until(() => {
+    const { job } = box.json<{ job: { state: string; result: number } }>('runs', 'get', rerun.runId);
+    return job.state === 'completed' ? job : undefined;
+  }, 15_000, 'the rerun to complete');
+  assert.equal(done.result, 51);
+  assert.deepEqual({ a: count('a'), b: count('b'), c: count('c') }, { a: before.a, b: before.b + 1, c: before.c + 1 });
+  const bad = box.run('runs', 'rerun', first.runId, '--from', 'zzz');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected --from to name a step of run \d+ \(a, b, c\), got "zzz"/);
+});
+
+test('runs cancel cancels a run and the child it is waiting for', async () => {
+  const { runId } = box.json<{ runId: string }>('run', 'waits.for.child');
+  const child = await until(() => box.json<{ id: string; state: string }[]>('jobs', 'list', '--tag', `parent:${runId}`)[0], 10_000, 'the child run to start');
+  await until(() => box.json<{ job: { state: string } }>('runs', 'get', child.id).job.state === 'scheduled' || undefined, 10_000, 'the child to sleep');
+  const { cancelled } = box.json<{ cancelled: string[] }>('runs', 'cancel', runId);
+  assert.deepEqual([...cancelled].sort(), [child.id, runId].sort());
+  await until(() => box.json<{ job: { state: string } }>('runs', 'get', runId).job.state === 'cancelled' || undefined, 5000, 'the parent to end cancelled');
+  assert.equal(box.json<{ job: { state: string } }>('runs', 'get', child.id).job.state, 'cancelled');
+});
