@@ -58,7 +58,7 @@ export class ActiveJob {
 class Context implements JobContext {
   readonly job: JobContext['job'];
   readonly resume: JobContext['resume'];
-  readonly journal: JobContext['journal'];
+  private journalCache: JobContext['journal'] | null = null;
 
   constructor(
     private readonly active: ActiveJob,
@@ -68,7 +68,13 @@ class Context implements JobContext {
     const c = active.claimed;
     this.job = { id: c.id, name: c.name, queue: c.queue, attempt: c.attempt, maxAttempts: c.maxAttempts, payload, createdAt: c.createdAt, tags: c.tags };
     this.resume = c.checkpoint ? decodeCheckpoint(c.checkpoint) : undefined;
-    this.journal = {
+  }
+
+  /** Built on first use: plain jobs never touch the journal, workflow runs do. */
+  get journal(): JobContext['journal'] {
+    const c = this.active.claimed;
+    const deps = this.deps;
+    this.journalCache ??= {
       list: () => deps.store.listSteps(c.id),
       listOf: (jobId) => deps.store.listSteps(jobId),
       save: async (step) => {
@@ -79,6 +85,7 @@ class Context implements JobContext {
       },
       events: (event, since) => deps.store.listEvents(event, since, 1000),
     };
+    return this.journalCache;
   }
 
   get signal(): AbortSignal {

@@ -65,6 +65,8 @@ export interface WaitForEventOptions {
   event: string;
   match?: Record<string, unknown>;
   timeout?: Duration;
+  /** count events sent at or after this time (epoch ms); default: when the run reached the step */
+  since?: number;
 }
 
 /** How long a wait without a timeout parks before it looks again on its own. */
@@ -158,7 +160,7 @@ export class StepRunner implements Step {
         : options.timeout === undefined ? null : now + parseDuration(options.timeout, `step ${id} timeout`);
     // Register the wait before looking, so an event sent in between still wakes the run.
     await this.ctx.journal.waitFor(id, options.event);
-    const hit = (await this.ctx.journal.events(options.event, startedAt)).find((e) => matches(JSON.parse(e.dataJson), options.match));
+    const hit = (await this.ctx.journal.events(options.event, options.since ?? startedAt)).find((e) => matches(JSON.parse(e.dataJson), options.match));
     const finish = async (outputJson: string | null) =>
       this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson, error: null, attempts: 1, startedAt, finishedAt: now });
     if (hit) {
@@ -186,7 +188,8 @@ export class StepRunner implements Step {
 
   async invoke<T = unknown>(id: string, workflow: string, input?: unknown): Promise<T> {
     const childId = await this.start(`${id}:start`, workflow, input);
-    const outcome = await this.waitForEvent<ChildOutcome>(id, { event: childFinishedEvent(childId) });
+    // The child may finish before this wait is registered: its event name is unique, so any time counts.
+    const outcome = await this.waitForEvent<ChildOutcome>(id, { event: childFinishedEvent(childId), since: 0 });
     if (!outcome || outcome.status !== 'completed') {
       throw new Error(`child workflow ${workflow} (run ${childId}) failed: ${outcome?.error ?? 'no result'}`);
     }
