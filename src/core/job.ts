@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from './backoff.js';
+import type { Budget } from './budget.js';
 
 export const JOB_STATES = ['scheduled', 'queued', 'running', 'completed', 'failed', 'dead', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -40,6 +41,7 @@ export interface Job<Payload = unknown, Result = unknown> {
   leaseExpiresAt: number | null;
   cancelRequested: boolean;
   checkpointToken: string | null;
+  budget: Budget | null;
 }
 
 /** A fully validated job ready to be inserted; produced by `compileJobOptions`. */
@@ -56,6 +58,8 @@ export interface NewJob {
   idempotencyTtlMs: number;
   tags: string[];
   deadLetter: boolean;
+  /** JSON of a compiled Budget, or null */
+  budgetJson: string | null;
 }
 
 export interface EnqueueResult {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { compileBudget, type BudgetInput } from './budget.js';
 import { parseDuration, type Duration } from './duration.js';
 import { ValidationError, describeValue } from './errors.js';
 import type { NewJob } from './job.js';
@@ -29,6 +30,8 @@ export interface EnqueueOptions {
   tags?: string[];
   /** when attempts run out: true (default) moves the job to the dead-letter queue, false marks it failed */
   deadLetter?: boolean;
+  /** for workflow runs: what the run may spend, and what happens when it passes a limit */
+  budget?: BudgetInput;
 }
 
 const enqueueSchema = z
@@ -55,6 +58,7 @@ const enqueueSchema = z
     idempotencyTtl: durationSchema,
     tags: z.array(z.string().min(1).max(100)).max(50),
     deadLetter: z.boolean(),
+    budget: z.record(z.string(), z.unknown()),
   })
   .partial()
   .strict();
@@ -72,6 +76,7 @@ const EXPECTED: Record<string, string> = {
   idempotencyTtl: 'a duration like 24h',
   tags: 'an array of non-empty strings',
   deadLetter: 'a boolean',
+  budget: 'an object { tokens, costUsd, wallTime, steps, onBreach }',
 };
 
 /** Turns the first zod issue into one line: `expected attempts to be a positive integer, got 0`. */
@@ -171,5 +176,6 @@ export function compileJobOptions(name: string, payload: unknown, options: Enque
     idempotencyTtlMs: opts.idempotencyTtl === undefined ? DEFAULT_IDEMPOTENCY_TTL_MS : parseDuration(opts.idempotencyTtl, 'idempotencyTtl'),
     tags: opts.tags ?? [],
     deadLetter: opts.deadLetter ?? true,
+    budgetJson: opts.budget === undefined ? null : JSON.stringify(compileBudget(opts.budget as BudgetInput)),
   };
 }

@@ -1,4 +1,5 @@
 import { TaskwrightError } from '../core/errors.js';
+import type { Budget } from '../core/budget.js';
 import type { EnqueueResult, JobLogEntry } from '../core/job.js';
 import type { EnqueueOptions } from '../core/options.js';
 import type { StepRecord, StoredEvent } from '../store/types.js';
@@ -14,6 +15,8 @@ export interface JobContext<Payload = unknown> {
     payload: Payload;
     createdAt: number;
     tags: string[];
+    /** the run's budget (workflow runs), or null */
+    budget: Budget | null;
   };
   /** aborts on cancel, timeout, shutdown or a lost lease; `signal.reason` says which */
   signal: AbortSignal;

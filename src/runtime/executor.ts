@@ -66,7 +66,7 @@ class Context implements JobContext {
     payload: unknown,
   ) {
     const c = active.claimed;
-    this.job = { id: c.id, name: c.name, queue: c.queue, attempt: c.attempt, maxAttempts: c.maxAttempts, payload, createdAt: c.createdAt, tags: c.tags };
+    this.job = { id: c.id, name: c.name, queue: c.queue, attempt: c.attempt, maxAttempts: c.maxAttempts, payload, createdAt: c.createdAt, tags: c.tags, budget: c.budget };
     this.resume = c.checkpoint ? decodeCheckpoint(c.checkpoint) : undefined;
   }
 

@@ -33,9 +33,12 @@ export function outcomeForError(job: ClaimedJob, error: unknown, now: number, ra
   const code = codeOf(error);
   if (code === 'snoozed') {
     const delayMs = Number((error as { delayMs?: unknown }).delayMs) || 0;
-    return { type: 'snoozed', runAt: now + delayMs };
+    const reason = (error as { message?: unknown }).message;
+    return typeof reason === 'string' ? { type: 'snoozed', runAt: now + delayMs, reason } : { type: 'snoozed', runAt: now + delayMs };
   }
   const jobError = toJobError(error, job.attempt, now);
+  // The run itself asked to end cancelled (e.g. a budget breach with the cancel policy).
+  if (code === 'cancel_run') return { type: 'cancelled', error: jobError };
   const terminal = job.deadLetter ? 'dead' : 'failed';
   if (code === 'non_retryable' || job.attempt >= job.maxAttempts) return { type: terminal, error: jobError };
   return { type: 'retry', error: jobError, runAt: now + backoffDelay(job.backoff, job.attempt, random) };

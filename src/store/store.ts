@@ -88,6 +88,8 @@ export interface Store {
   // --- control (any process)
   cancel(jobId: string, now: number): Promise<CancelResult>;
   retry(jobId: string, now: number): Promise<Job>;
+  /** Replace an unfinished job's budget; a scheduled (e.g. paused) job becomes due now. */
+  setBudget(jobId: string, budgetJson: string | null, now: number): Promise<Job>;
   /** Move dead jobs back to queued: the given ids, or every dead job when `ids` is 'all'. */
   redrive(ids: readonly string[] | 'all', now: number): Promise<string[]>;
 

@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from '../core/backoff.js';
+import type { Budget, Usage } from '../core/budget.js';
 import type { Job, JobError, JobLogEntry, JobState, JobTransition } from '../core/job.js';
 
 /** A job handed to a worker by `claim`. `attempt` is already counted (1 for the first run). */
@@ -15,6 +16,7 @@ export interface ClaimedJob {
   tags: string[];
   createdAt: number;
   checkpoint: StoredCheckpoint | null;
+  budget: Budget | null;
 }
 
 export interface StoredCheckpoint {
@@ -44,7 +46,7 @@ export type Outcome =
   | { type: 'retry'; error: JobError; runAt: number }
   | { type: 'failed'; error: JobError }
   | { type: 'dead'; error: JobError }
-  | { type: 'snoozed'; runAt: number }
+  | { type: 'snoozed'; runAt: number; reason?: string }
   | { type: 'cancelled'; error: JobError | null }
   /** back to queued without spending the attempt (graceful shutdown) */
   | { type: 'released' };
@@ -129,6 +131,8 @@ export interface StepRecord {
   attempts: number;
   startedAt: number;
   finishedAt: number | null;
+  /** what the step reported spending (`step.usage`), or null */
+  usage: Usage | null;
 }
 
 export interface StoredEvent {

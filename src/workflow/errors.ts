@@ -5,6 +5,14 @@ import { TaskwrightError } from '../core/errors.js';
  * reached, or a new step was reached before a recorded one. Replaying on would silently do
  * something else, so the run stops (non-retryable) with the step named.
  */
+/** A run that passed its budget with the `cancel` policy: it ends cancelled. */
+export class BudgetCancelError extends TaskwrightError {
+  constructor(message: string) {
+    super('cancel_run', message);
+    this.name = 'BudgetCancelError';
+  }
+}
+
 export class ReplayDivergenceError extends TaskwrightError {
   constructor(message: string, details: Record<string, unknown>) {
     super('non_retryable', message, { ...details, reason: 'replay_divergence' });

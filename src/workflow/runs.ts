@@ -1,4 +1,6 @@
+import { compileBudget, type BudgetInput, type Usage } from '../core/budget.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
+import type { StepRecord } from '../store/types.js';
 import type { Job } from '../core/job.js';
 import type { Taskwright } from '../runtime/engine.js';
 import { PARENT_TAG, RERUN_FROM_TAG, RERUN_TAG } from './steps.js';
@@ -19,6 +21,16 @@ export async function cancelRun(engine: Taskwright, runId: string): Promise<stri
   };
   await visit(runId);
   return cancelled;
+}
+
+/** Give a run (typically one paused by a budget breach) a new budget; a paused run resumes now. */
+export async function resumeRun(engine: Taskwright, runId: string, budget: BudgetInput): Promise<Job> {
+  return engine.store.setBudget(String(runId), JSON.stringify(compileBudget(budget)), engine.clock.now());
+}
+
+/** Sums what a run's steps reported spending. */
+export function runUsage(steps: readonly StepRecord[]): Usage {
+  return steps.reduce((sum, s) => ({ tokens: sum.tokens + (s.usage?.tokens ?? 0), costUsd: sum.costUsd + (s.usage?.costUsd ?? 0) }), { tokens: 0, costUsd: 0 });
 }
 
 /** Start a new run of a finished run's workflow and input that reuses the steps before `fromStep`. */

@@ -1,10 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { budgetBreach, type BudgetInput, type Usage } from '../core/budget.js';
 import { parseDuration, type Duration } from '../core/duration.js';
 import { NonRetryableError, SnoozeError, ValidationError, describeValue } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { JobContext } from '../runtime/context.js';
 import { toJobError } from '../runtime/outcome.js';
 import type { StepRecord } from '../store/types.js';
-import { ReplayDivergenceError } from './errors.js';
+import { BudgetCancelError, ReplayDivergenceError } from './errors.js';
 
 export interface StepOptions {
   /** attempts for this step before the run fails; retries wait `backoff` without holding a worker */
@@ -24,9 +26,11 @@ export interface Step {
    */
   waitForEvent<T = unknown>(id: string, options: WaitForEventOptions): Promise<T | null>;
   /** Starts a child workflow run and waits (durably) for its result; a failed child fails this step. */
-  invoke<T = unknown>(id: string, workflow: string, input?: unknown): Promise<T>;
+  invoke<T = unknown>(id: string, workflow: string, input?: unknown, options?: ChildOptions): Promise<T>;
   /** Starts a child workflow run without waiting; returns its run id. */
-  start(id: string, workflow: string, input?: unknown): Promise<string>;
+  start(id: string, workflow: string, input?: unknown, options?: ChildOptions): Promise<string>;
+  /** Reports what the running step spent (inside step.run); counted against the run's budget. */
+  usage(spent: Partial<Usage>): void;
 }
 
 export const RERUN_TAG = 'rerun-of:';
@@ -61,6 +65,11 @@ export interface ChildOutcome {
 export const childFinishedEvent = (runId: string): string => `run.finished:${runId}`;
 export const PARENT_TAG = 'parent:';
 
+export interface ChildOptions {
+  /** the child's own budget, e.g. a share of this run's made with `splitBudget` */
+  budget?: BudgetInput;
+}
+
 export interface WaitForEventOptions {
   event: string;
   match?: Record<string, unknown>;
@@ -68,6 +77,12 @@ export interface WaitForEventOptions {
   /** count events sent at or after this time (epoch ms); default: when the run reached the step */
   since?: number;
 }
+
+/** The usage accumulator of the step running in this async context (parallel steps each have one). */
+const currentStepUsage = new AsyncLocalStorage<Usage>();
+
+/** A paused run waits this long unless resumed with more budget. */
+const PAUSED_MS = 365 * 86_400_000;
 
 /** How long a wait without a timeout parks before it looks again on its own. */
 const UNBOUNDED_WAIT_MS = 7 * 86_400_000;
@@ -104,18 +119,24 @@ export class StepRunner implements Step {
   async run<T>(id: string, fn: () => Promise<T> | T, options: StepOptions = {}): Promise<T> {
     const previous = this.enter(id);
     if (previous?.status === 'completed') return (previous.outputJson === null ? undefined : JSON.parse(previous.outputJson)) as T;
+    this.checkBudget(`before step "${id}"`, this.recorded.has(id) ? 0 : 1);
     const startedAt = this.clock.now();
     const attempts = (previous?.attempts ?? 0) + 1;
     const seq = previous?.seq ?? this.nextSeq++;
+    const usage: Usage = { tokens: 0, costUsd: 0 };
     try {
-      const output = await fn();
+      const output = await currentStepUsage.run(usage, fn);
       const outputJson = output === undefined ? null : JSON.stringify(output);
-      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now() });
-      this.recorded.set(id, { stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now() });
+      const record: StepRecord = { stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now(), usage };
+      await this.ctx.journal.save(record);
+      this.recorded.set(id, record);
+      this.checkBudget(`after step "${id}"`, 0);
       return output;
     } catch (error) {
       const now = this.clock.now();
-      await this.ctx.journal.save({ stepId: id, seq, status: 'failed', outputJson: null, error: toJobError(error, attempts, now), attempts, startedAt, finishedAt: now });
+      const record: StepRecord = { stepId: id, seq, status: 'failed', outputJson: null, error: toJobError(error, attempts, now), attempts, startedAt, finishedAt: now, usage };
+      await this.ctx.journal.save(record);
+      this.recorded.set(id, record);
       const retry = options.retry;
       if (!retry) throw error;
       if (attempts < retry.attempts) throw new SnoozeError(parseDuration(retry.backoff ?? 0, `step ${id} retry.backoff`), `step ${id} failed (attempt ${attempts} of ${retry.attempts}), retrying`);
@@ -136,11 +157,11 @@ export class StepRunner implements Step {
     if (!Number.isFinite(wakeAt)) throw new ValidationError(`expected step ${id} to sleep until a date, got ${describeValue(until)}`);
     const seq = previous?.seq ?? this.nextSeq++;
     if (now >= wakeAt) {
-      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson: null, error: null, attempts: 1, startedAt: previous?.startedAt ?? now, finishedAt: now });
+      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson: null, error: null, attempts: 1, startedAt: previous?.startedAt ?? now, finishedAt: now, usage: null });
       return;
     }
     if (!previous) {
-      await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null });
+      await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null, usage: null });
     }
     throw new SnoozeError(wakeAt - now, `sleeping in step ${id} until ${new Date(wakeAt).toISOString()}`);
   }
@@ -162,7 +183,7 @@ export class StepRunner implements Step {
     await this.ctx.journal.waitFor(id, options.event);
     const hit = (await this.ctx.journal.events(options.event, options.since ?? startedAt)).find((e) => matches(JSON.parse(e.dataJson), options.match));
     const finish = async (outputJson: string | null) =>
-      this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson, error: null, attempts: 1, startedAt, finishedAt: now });
+      this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson, error: null, attempts: 1, startedAt, finishedAt: now, usage: null });
     if (hit) {
       await finish(hit.dataJson);
       return JSON.parse(hit.dataJson) as T;
@@ -172,28 +193,69 @@ export class StepRunner implements Step {
       return null;
     }
     if (!previous) {
-      await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null });
+      await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null, usage: null });
     }
     throw new SnoozeError(timeoutAt === null ? UNBOUNDED_WAIT_MS : timeoutAt - now, `step ${id} waits for event ${options.event}`);
   }
 
-  start(id: string, workflow: string, input?: unknown): Promise<string> {
+  start(id: string, workflow: string, input?: unknown, options: ChildOptions = {}): Promise<string> {
     // The idempotency key makes a replay of this step find the same child instead of a new one.
     return this.run(id, async () => {
       const parent = this.ctx.job.id;
-      const child = await this.ctx.enqueue(workflow, input, { idempotencyKey: `child:${parent}:${id}`, tags: [`${PARENT_TAG}${parent}`] });
+      const child = await this.ctx.enqueue(workflow, input, {
+        idempotencyKey: `child:${parent}:${id}`,
+        tags: [`${PARENT_TAG}${parent}`],
+        ...(options.budget && { budget: options.budget }),
+      });
       return child.id;
     });
   }
 
-  async invoke<T = unknown>(id: string, workflow: string, input?: unknown): Promise<T> {
-    const childId = await this.start(`${id}:start`, workflow, input);
+  async invoke<T = unknown>(id: string, workflow: string, input?: unknown, options: ChildOptions = {}): Promise<T> {
+    const childId = await this.start(`${id}:start`, workflow, input, options);
     // The child may finish before this wait is registered: its event name is unique, so any time counts.
     const outcome = await this.waitForEvent<ChildOutcome>(id, { event: childFinishedEvent(childId), since: 0 });
     if (!outcome || outcome.status !== 'completed') {
       throw new Error(`child workflow ${workflow} (run ${childId}) failed: ${outcome?.error ?? 'no result'}`);
     }
     return outcome.output as T;
+  }
+
+  usage(spent: Partial<Usage>): void {
+    const current = currentStepUsage.getStore();
+    if (!current) throw new ValidationError('step.usage() must be called inside step.run()');
+    for (const key of ['tokens', 'costUsd'] as const) {
+      const value = spent[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !(value >= 0)) throw new ValidationError(`expected usage.${key} to be a non-negative number, got ${describeValue(value)}`);
+      current[key] += value;
+    }
+  }
+
+  /** Totals over the recorded steps, plus wall time since the run was created. */
+  spent(): Usage & { wallTimeMs: number; steps: number } {
+    let tokens = 0;
+    let costUsd = 0;
+    let steps = 0;
+    for (const step of this.recorded.values()) {
+      steps++;
+      tokens += step.usage?.tokens ?? 0;
+      costUsd += step.usage?.costUsd ?? 0;
+    }
+    return { tokens, costUsd, wallTimeMs: this.clock.now() - this.ctx.job.createdAt, steps };
+  }
+
+  /** At each step boundary: a run past its budget fails, ends cancelled, or pauses until given more. */
+  private checkBudget(where: string, newSteps: number): void {
+    const budget = this.ctx.job.budget;
+    if (!budget) return;
+    const spent = this.spent();
+    const breach = budgetBreach(budget, { ...spent, steps: spent.steps + newSteps });
+    if (breach === null) return;
+    const message = `budget exceeded ${where}: ${breach}`;
+    if (budget.onBreach === 'cancel') throw new BudgetCancelError(message);
+    if (budget.onBreach === 'pause') throw new SnoozeError(PAUSED_MS, `paused: ${message}; resume with more budget`);
+    throw new NonRetryableError(message);
   }
 
   /** Called when the workflow function returned: every recorded step must have been reached. */

@@ -324,6 +324,7 @@ export function defineStoreConformance(driver: ConformanceDriver): void {
         const step = (stepId: string, seq: number, status: 'completed' | 'failed' | 'sleeping', attempts = 1) => ({
           stepId, seq, status, outputJson: status === 'completed' ? JSON.stringify({ stepId }) : null,
           error: status === 'failed' ? error('nope') : null, attempts, startedAt: T0, finishedAt: T0 + 1,
+          usage: status === 'completed' ? { tokens: attempts * 10, costUsd: 0.5 } : null,
         });
         assert.equal(await store.saveStep(claimed.id, 'w1', 1, step('second', 1, 'failed')), true);
         assert.equal(await store.saveStep(claimed.id, 'w1', 1, step('first', 0, 'completed')), true);
@@ -335,7 +336,22 @@ export function defineStoreConformance(driver: ConformanceDriver): void {
           ['first', 'completed', 1, '{"stepId":"first"}'],
           ['second', 'completed', 2, '{"stepId":"second"}'],
         ]);
+        assert.deepEqual(steps.map((s) => s.usage), [{ tokens: 10, costUsd: 0.5 }, { tokens: 20, costUsd: 0.5 }]);
         assert.deepEqual(await store.listSteps('424242'), []);
+      });
+    });
+
+    describe('budgets', () => {
+      it('a budget is stored with the job, handed out at claim, and replaced by setBudget (a scheduled job becomes due)', async (store) => {
+        const [created] = await store.enqueue([job('wf', { budget: { tokens: 100, onBreach: 'pause' }, delay: 60_000 })], T0);
+        assert.deepEqual((await store.getJob(created!.id))?.budget, { tokens: 100, onBreach: 'pause' });
+        const updated = await store.setBudget(created!.id, JSON.stringify({ tokens: 500, onBreach: 'pause' }), T0 + 10);
+        assert.deepEqual(updated.budget, { tokens: 500, onBreach: 'pause' });
+        assert.equal(updated.runAt, T0 + 10);
+        const claimed = await claimOne(store, 'w1', T0 + 10);
+        assert.deepEqual(claimed.budget, { tokens: 500, onBreach: 'pause' });
+        await store.settle([settlement(claimed, { type: 'completed', resultJson: null })], T0 + 11);
+        await assert.rejects(store.setBudget(created!.id, null, T0 + 12), { code: 'conflict' });
       });
     });
 

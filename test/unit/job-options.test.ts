@@ -21,6 +21,7 @@ test('fills every default', () => {
     idempotencyTtlMs: 86_400_000,
     tags: [],
     deadLetter: true,
+    budgetJson: null,
   });
   assert.deepEqual(compile({}), compile(undefined));
 });

@@ -21,13 +21,14 @@ function claimed(overrides: Partial<ClaimedJob> = {}): ClaimedJob {
     tags: [],
     createdAt: NOW - 1000,
     checkpoint: null,
+    budget: null,
     ...overrides,
   };
 }
 
 test('a snooze does not spend an attempt: snoozed until now + delay, even on the last attempt', () => {
-  assert.deepEqual(outcomeForError(claimed(), new SnoozeError(5000), NOW), { type: 'snoozed', runAt: NOW + 5000 });
-  assert.deepEqual(outcomeForError(claimed({ attempt: 3, maxAttempts: 3 }), new SnoozeError(250), NOW), { type: 'snoozed', runAt: NOW + 250 });
+  assert.deepEqual(outcomeForError(claimed(), new SnoozeError(5000), NOW), { type: 'snoozed', runAt: NOW + 5000, reason: 'snoozed for 5000ms' });
+  assert.deepEqual(outcomeForError(claimed({ attempt: 3, maxAttempts: 3 }), new SnoozeError(250), NOW), { type: 'snoozed', runAt: NOW + 250, reason: 'snoozed for 250ms' });
 });
 
 test('a snooze from another copy of the package is recognised by its code', () => {

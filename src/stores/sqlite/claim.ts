@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { BackoffPolicy } from '../../core/backoff.js';
+import type { Budget } from '../../core/budget.js';
 import type { ClaimedJob, ClaimRequest, ClaimResult } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { appendHistory } from './history.js';
@@ -8,15 +9,15 @@ import { parseBackoff } from './rows.js';
 // Selected in raw (array) mode: materializing rows as arrays is markedly cheaper than as objects.
 const COLUMNS = [
   'id', 'queue', 'name', 'payload', 'attempt', 'max_attempts', 'backoff', 'timeout_ms', 'dead_letter', 'tags',
-  'created_at', 'checkpoint_token', 'checkpoint_data', 'checkpoint_encoding',
+  'created_at', 'checkpoint_token', 'checkpoint_data', 'checkpoint_encoding', 'budget',
 ] as const;
-type RawRow = [number, string, string, string, number, number, string, number | null, number, string | null, number, string | null, Buffer | null, 'json' | 'gzip' | null];
+type RawRow = [number, string, string, string, number, number, string, number | null, number, string | null, number, string | null, Buffer | null, 'json' | 'gzip' | null, string | null];
 
 /** Claimed ids are updated CHUNK at a time by one statement; unused slots are padded with id -1. */
 const CHUNK = 64;
 
 function toClaimed(row: RawRow): ClaimedJob {
-  const [id, queue, name, payloadJson, attempt, maxAttempts, backoff, timeoutMs, deadLetter, tags, createdAt, cpToken, cpData, cpEncoding] = row;
+  const [id, queue, name, payloadJson, attempt, maxAttempts, backoff, timeoutMs, deadLetter, tags, createdAt, cpToken, cpData, cpEncoding, budget] = row;
   return {
     id: String(id),
     queue,
@@ -30,6 +31,7 @@ function toClaimed(row: RawRow): ClaimedJob {
     tags: tags === null ? [] : (JSON.parse(tags) as string[]),
     createdAt,
     checkpoint: cpToken === null || cpData === null ? null : { token: cpToken, data: cpData, encoding: cpEncoding ?? 'json' },
+    budget: budget === null ? null : (JSON.parse(budget) as Budget),
   };
 }
 

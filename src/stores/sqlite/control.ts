@@ -16,6 +16,8 @@ export function createControl(db: SqliteDatabase) {
   const requestCancel = db.prepare("UPDATE tw_jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id AND state = 'running'");
   const requeue = db.prepare(`UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", '0', '@reason')}, attempt = 0, run_at = @now, finished_at = NULL, error = NULL,
     result = NULL, progress = NULL, cancel_requested = 0, updated_at = @now WHERE id = @id`);
+  const setBudget = db.prepare(`UPDATE tw_jobs SET budget = @budget, updated_at = @now,
+    run_at = CASE WHEN state = 'scheduled' THEN @now ELSE run_at END WHERE id = @id`);
   const deadIds = db.prepare("SELECT id FROM tw_jobs WHERE state = 'dead' ORDER BY id").pluck();
 
   const load = (jobId: string): JobRow => {
@@ -65,7 +67,17 @@ export function createControl(db: SqliteDatabase) {
     return rows.map((row) => String(row.id));
   });
 
+  const setBudgetTx = db.transaction((jobId: string, budget: string | null, now: number): Job => {
+    const row = load(jobId);
+    if (row.state !== 'scheduled' && row.state !== 'queued' && row.state !== 'running') {
+      throw new ConflictError(`cannot change the budget of job ${jobId}: it is already ${row.state}`, { jobId, state: row.state });
+    }
+    setBudget.run({ budget, now, id: row.id });
+    return rowToJob(select.get(row.id) as JobRow);
+  });
+
   return {
+    setBudget: (jobId: string, budget: string | null, now: number) => setBudgetTx.immediate(jobId, budget, now),
     cancel: (jobId: string, now: number) => cancelTx.immediate(jobId, now),
     retry: (jobId: string, now: number) => retryTx.immediate(jobId, now),
     redrive: (ids: readonly string[] | 'all', now: number) => redriveTx.immediate(ids, now),

@@ -5,9 +5,9 @@ import { initialHistory } from './history.js';
 export function createEnqueue(db: SqliteDatabase) {
   const insert = db.prepare(`
     INSERT INTO tw_jobs (queue, name, payload, state, priority, run_at, max_attempts, backoff, timeout_ms,
-      dead_letter, tags, idempotency_key, idempotency_expires_at, created_at, updated_at, history)
+      dead_letter, tags, idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget)
     VALUES (@queue, @name, @payload, @state, @priority, @runAt, @maxAttempts, @backoff, @timeoutMs,
-      @deadLetter, @tags, @key, @keyExpiresAt, @now, @now, ${initialHistory('@state')})`);
+      @deadLetter, @tags, @key, @keyExpiresAt, @now, @now, ${initialHistory('@state')}, @budget)`);
   const findByKey = db.prepare('SELECT id, state, idempotency_expires_at FROM tw_jobs WHERE idempotency_key = ?');
   const forgetKey = db.prepare('UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE id = ?');
 
@@ -42,6 +42,7 @@ export function createEnqueue(db: SqliteDatabase) {
       tags: job.tags.length ? JSON.stringify(job.tags) : null,
       key: job.idempotencyKey,
       keyExpiresAt: job.idempotencyKey === null ? null : now + job.idempotencyTtlMs,
+      budget: job.budgetJson,
       now,
     });
     const id = Number(info.lastInsertRowid);

@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from '../../core/backoff.js';
+import type { Budget } from '../../core/budget.js';
 import type { Job, JobError, JobState } from '../../core/job.js';
 
 /** A tw_jobs row as SQLite returns it. */
@@ -29,6 +30,7 @@ export interface JobRow {
   checkpoint_token: string | null;
   checkpoint_data: Buffer | null;
   checkpoint_encoding: 'json' | 'gzip' | null;
+  budget: string | null;
 }
 
 const parseOr = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
@@ -59,6 +61,7 @@ export function rowToJob(row: JobRow): Job {
     leaseExpiresAt: row.lease_expires_at,
     cancelRequested: row.cancel_requested === 1,
     checkpointToken: row.checkpoint_token,
+    budget: parseOr<Budget | null>(row.budget, null),
   };
 }
 

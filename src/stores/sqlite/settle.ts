@@ -22,7 +22,7 @@ function reasonOf(outcome: Exclude<Outcome, { type: 'completed' }>): string | nu
     case 'cancelled':
       return historyReason(outcome.error?.message ?? 'cancelled');
     case 'snoozed':
-      return 'snoozed';
+      return historyReason(outcome.reason ?? 'snoozed');
     case 'released':
       return 'released';
   }

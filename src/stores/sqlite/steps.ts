@@ -1,3 +1,4 @@
+import type { Usage } from '../../core/budget.js';
 import type { JobError } from '../../core/job.js';
 import type { StepRecord } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
@@ -12,12 +13,13 @@ interface StepRow {
   attempts: number;
   started_at: number;
   finished_at: number | null;
+  usage: string | null;
 }
 
 /** Workflow step records; a write is fenced on the job's owner and attempt like every other. */
 export function createSteps(db: SqliteDatabase) {
-  const save = db.prepare(`INSERT OR REPLACE INTO tw_steps (job_id, step_id, seq, status, output, error, attempts, started_at, finished_at)
-    SELECT @jobId, @stepId, @seq, @status, @output, @error, @attempts, @startedAt, @finishedAt
+  const save = db.prepare(`INSERT OR REPLACE INTO tw_steps (job_id, step_id, seq, status, output, error, attempts, started_at, finished_at, usage)
+    SELECT @jobId, @stepId, @seq, @status, @output, @error, @attempts, @startedAt, @finishedAt, @usage
     WHERE EXISTS (SELECT 1 FROM tw_jobs WHERE id = @jobId AND worker_id = @workerId AND attempt = @attempt AND state = 'running')`);
   const list = db.prepare('SELECT * FROM tw_steps WHERE job_id = ? ORDER BY seq');
   return {
@@ -37,6 +39,7 @@ export function createSteps(db: SqliteDatabase) {
           attempts: step.attempts,
           startedAt: step.startedAt,
           finishedAt: step.finishedAt,
+          usage: step.usage ? JSON.stringify(step.usage) : null,
         }).changes === 1
       );
     },
@@ -52,6 +55,7 @@ export function createSteps(db: SqliteDatabase) {
         attempts: r.attempts,
         startedAt: r.started_at,
         finishedAt: r.finished_at,
+        usage: r.usage === null ? null : (JSON.parse(r.usage) as Usage),
       }));
     },
   };

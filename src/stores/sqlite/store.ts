@@ -210,6 +210,12 @@ export class SqliteStore implements Store {
     return job;
   }
 
+  async setBudget(jobId: string, budgetJson: string | null, now: number): Promise<Job> {
+    const job = this.ops.control.setBudget(jobId, budgetJson, now);
+    this.local.emit('wake');
+    return job;
+  }
+
   async redrive(ids: readonly string[] | 'all', now: number): Promise<string[]> {
     const redriven = this.ops.control.redrive(ids, now);
     if (redriven.length) this.local.emit('wake');

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Taskwright, defineWorkflow, resumeRun, runUsage, splitBudget } from '../../dist/index.js';
+import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tw-budgets-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+/** Three steps of 400 tokens each: a 1,000-token budget is passed by the third. */
+function setup() {
+  const tw = new Taskwright({ store: sqliteStore(join(dir, `b-${++n}.db`)) });
+  const ran: string[] = [];
+  tw.register(
+    defineWorkflow('llm.chain', async (_: unknown, step) => {
+      for (const name of ['outline', 'draft', 'polish']) {
+        await step.run(name, () => {
+          ran.push(name);
+          step.usage({ tokens: 400, costUsd: 0.004 });
+        });
+      }
+      return 'done';
+    }),
+  );
+  return { tw, ran };
+}
+
+test('budget breach with the fail policy fails the run at the step boundary where it is passed', async () => {
+  const { tw, ran } = setup();
+  const { id } = await tw.enqueue('llm.chain', {}, { budget: { tokens: 1000, onBreach: 'fail' } });
+  await tw.drain({ timeout: '5s' });
+  const details = await tw.getJobDetails(id);
+  assert.equal(details.job.state, 'dead');
+  assert.match(details.job.error?.message ?? '', /budget exceeded after step "polish": tokens 1200 of 1000/);
+  assert.deepEqual(ran, ['outline', 'draft', 'polish']);
+  const usage = runUsage(details.steps);
+  assert.equal(usage.tokens, 1200);
+  assert.ok(Math.abs(usage.costUsd - 0.012) < 1e-9);
+  assert.deepEqual(details.steps.map((s) => s.usage?.tokens), [400, 400, 400]);
+  await tw.close();
+});
+
+test('budget breach with the cancel policy ends the run cancelled', async () => {
+  const { tw, ran } = setup();
+  const { id } = await tw.enqueue('llm.chain', {}, { budget: { costUsd: 0.005, onBreach: 'cancel' } });
+  await tw.drain({ timeout: '5s' });
+  const job = await tw.getJob(id);
+  assert.equal(job.state, 'cancelled');
+  assert.match(job.error?.message ?? '', /budget exceeded after step "draft": cost \$0\.0080 of \$0\.005/);
+  assert.deepEqual(ran, ['outline', 'draft']);
+  await tw.close();
+});
+
+test('budget breach with the pause policy parks the run until it is resumed with more budget', async () => {
+  const { tw, ran } = setup();
+  const { id } = await tw.enqueue('llm.chain', {}, { budget: { steps: 2, onBreach: 'pause' } });
+  await tw.drain({ timeout: '3s' });
+  const paused = await tw.getJobDetails(id);
+  assert.equal(paused.job.state, 'scheduled');
+  assert.match(paused.transitions.at(-1)?.reason ?? '', /^paused: budget exceeded before step "polish": steps 3 of 2/);
+  assert.deepEqual(ran, ['outline', 'draft']);
+  await resumeRun(tw, id, { steps: 5, onBreach: 'pause' });
+  await tw.drain({ timeout: '5s' });
+  assert.equal((await tw.getJob(id)).state, 'completed');
+  assert.deepEqual(ran, ['outline', 'draft', 'polish'], 'earlier steps were not run again');
+  await tw.close();
+});
+
+test('splitBudget shares a budget across children by weight; bad budgets are rejected at enqueue', async () => {
+  assert.deepEqual(splitBudget({ tokens: 1000, costUsd: 1, steps: 10, onBreach: 'fail' }, [1, 3]), [
+    { tokens: 250, costUsd: 0.25, steps: 2, onBreach: 'fail' },
+    { tokens: 750, costUsd: 0.75, steps: 7, onBreach: 'fail' },
+  ]);
+  const { tw } = setup();
+  await assert.rejects(tw.enqueue('llm.chain', {}, { budget: { tokens: -1 } }), /expected budget\.tokens to be/);
+  await assert.rejects(tw.enqueue('llm.chain', {}, { budget: { onBreach: 'explode' } as never }), /expected budget\.onBreach to be/);
+  assert.equal((await tw.listJobs({})).length, 0);
+  await tw.close();
+});
