@@ -33,3 +33,7 @@ export { defineShardTask, runSharded } from './workflow/shard.js';
 export { cancelRun, rerunFrom, resumeRun, runUsage } from './workflow/runs.js';
 export { splitBudget, type Budget, type BudgetInput, type Usage } from './core/budget.js';
 export { BudgetCancelError } from './workflow/errors.js';
+export { defineDag, DagBuilder, type NodeRef, type NodeOptions } from './workflow/graph/define-dag.js';
+export { dagFromJson, type DagJson } from './workflow/graph/from-json.js';
+export { transformNode, conditionNode, httpNode, type HttpNodeConfig } from './workflow/graph/builtin-nodes.js';
+export type { DagResult, NodeInput } from './workflow/graph/execute.js';

@@ -13,12 +13,13 @@ export function defineWorkflow<Input = unknown, Output = unknown>(
   name: string,
   fn: WorkflowFunction<Input, Output>,
   defaults: EnqueueOptions = {},
-  clock: Clock = systemClock,
+  options: { clock?: Clock; strictOrder?: boolean } = {},
 ): JobDefinition<Input, Output> {
+  const clock = options.clock ?? systemClock;
   return defineJob<Input, Output>(
     name,
     async (input, ctx) => {
-      const runner = await StepRunner.load(ctx, clock);
+      const runner = await StepRunner.load(ctx, clock, options.strictOrder ?? true);
       // A child run tells its parent how it ended; the parent waits for that event durably.
       const parent = ctx.job.tags.find((t) => t.startsWith(PARENT_TAG));
       const report = async (outcome: ChildOutcome): Promise<void> => {

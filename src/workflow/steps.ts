@@ -99,6 +99,7 @@ export class StepRunner implements Step {
   private readonly recorded = new Map<string, StepRecord>();
   private readonly visited = new Set<string>();
   private nextSeq = 0;
+  private strictOrder = true;
 
   private constructor(
     private readonly ctx: JobContext,
@@ -109,11 +110,17 @@ export class StepRunner implements Step {
     this.nextSeq = journal.reduce((max, s) => Math.max(max, s.seq + 1), 0);
   }
 
-  static async load(ctx: JobContext, clock: Clock): Promise<StepRunner> {
+  /**
+   * @param strictOrder report a new step reached before a recorded one as a divergence. DAG runs
+   * turn it off: their order comes from the graph and completion timing, not from the code.
+   */
+  static async load(ctx: JobContext, clock: Clock, strictOrder = true): Promise<StepRunner> {
     let journal = await ctx.journal.list();
     const rerun = rerunSource(ctx.job.tags);
     if (journal.length === 0 && rerun) journal = await adoptSteps(ctx, rerun.runId, rerun.fromStep);
-    return new StepRunner(ctx, clock, journal);
+    const runner = new StepRunner(ctx, clock, journal);
+    runner.strictOrder = strictOrder;
+    return runner;
   }
 
   async run<T>(id: string, fn: () => Promise<T> | T, options: StepOptions = {}): Promise<T> {
@@ -276,6 +283,7 @@ export class StepRunner implements Step {
     const previous = this.recorded.get(id);
     if (previous?.status === 'completed') return previous;
     // A new step while a recorded one was never reached means the order of steps changed.
+    if (!this.strictOrder) return previous;
     for (const step of this.recorded.values()) {
       if (step.status === 'completed' && !this.visited.has(step.stepId) && (previous === undefined || step.seq < previous.seq)) {
         throw new ReplayDivergenceError(
