@@ -37,3 +37,4 @@ export { defineDag, DagBuilder, type NodeRef, type NodeOptions } from './workflo
 export { dagFromJson, type DagJson } from './workflow/graph/from-json.js';
 export { transformNode, conditionNode, httpNode, type HttpNodeConfig } from './workflow/graph/builtin-nodes.js';
 export type { DagResult, NodeInput } from './workflow/graph/execute.js';
+export { codeNode, runCodeInSandbox, SandboxError, type SandboxLimits } from './workflow/graph/code-node.js';
