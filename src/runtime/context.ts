@@ -3,6 +3,9 @@ import type { Budget } from '../core/budget.js';
 import type { EnqueueResult, JobLogEntry } from '../core/job.js';
 import type { EnqueueOptions } from '../core/options.js';
 import type { StepRecord, StoredEvent } from '../store/types.js';
+import type { EngineEvents } from '../telemetry/events.js';
+
+export type WorkflowEventName = 'run:started' | 'run:completed' | 'run:failed' | 'step:started' | 'step:completed' | 'step:failed';
 
 /** What a handler receives besides its payload. */
 export interface JobContext<Payload = unknown> {
@@ -28,6 +31,8 @@ export interface JobContext<Payload = unknown> {
   log(message: string, fields?: Record<string, unknown>, level?: JobLogEntry['level']): Promise<void>;
   /** Enqueue another job from inside this one (follow-up work, child workflow runs). */
   enqueue(name: string, payload?: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Emit a workflow execution event on the engine's event bus (used by the workflow layer). */
+  emit<K extends WorkflowEventName>(name: K, event: EngineEvents[K]): void;
   /** Send an event to workflow runs waiting for it. */
   sendEvent(name: string, data?: unknown): Promise<void>;
   /**

@@ -3,9 +3,9 @@ import type { EnqueueResult, JobLogEntry } from '../core/job.js';
 import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
 import type { Store } from '../store/store.js';
 import type { ClaimedJob, Outcome } from '../store/types.js';
-import type { EngineEventBus } from '../telemetry/events.js';
+import type { EngineEventBus, EngineEvents } from '../telemetry/events.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
-import { LeaseLostError, type JobContext } from './context.js';
+import { LeaseLostError, type JobContext, type WorkflowEventName } from './context.js';
 import type { HandlerRegistry } from './handlers.js';
 import { outcomeForError } from './outcome.js';
 
@@ -111,6 +111,10 @@ class Context implements JobContext {
     const defaults = registry.get(name)?.defaults;
     const [result] = await store.enqueue([compileJobOptions(name, payload, defaults ? { ...defaults, ...options } : options, now)], now);
     return result as EnqueueResult;
+  }
+
+  emit<K extends WorkflowEventName>(name: K, event: EngineEvents[K]): void {
+    this.deps.events.emit(name, event);
   }
 
   async sendEvent(name: string, data: unknown = null): Promise<void> {

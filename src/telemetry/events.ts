@@ -24,6 +24,12 @@ export interface EngineEvents {
   'job:progress': JobRef & { progress: unknown };
   'job:checkpoint': JobRef & { token: string; bytes: number; compressed: boolean };
   'job:log': JobLogEntry;
+  'run:started': { runId: string; workflow: string; attempt: number };
+  'run:completed': { runId: string; workflow: string; output: unknown };
+  'run:failed': { runId: string; workflow: string; error: string };
+  'step:started': { runId: string; workflow: string; stepId: string; attempt: number };
+  'step:completed': { runId: string; workflow: string; stepId: string; durationMs: number };
+  'step:failed': { runId: string; workflow: string; stepId: string; error: string; attempt: number };
   'worker:started': { workerId: string; queues: readonly string[]; concurrency: number };
   'worker:stopping': { workerId: string; running: number };
   'worker:stopped': { workerId: string };

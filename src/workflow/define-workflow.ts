@@ -25,15 +25,22 @@ export function defineWorkflow<Input = unknown, Output = unknown>(
       const report = async (outcome: ChildOutcome): Promise<void> => {
         if (parent) await ctx.sendEvent(childFinishedEvent(ctx.job.id), outcome);
       };
+      const run = { runId: ctx.job.id, workflow: ctx.job.name };
+      if (runner.isFresh) ctx.emit('run:started', { ...run, attempt: ctx.job.attempt });
       try {
         const output = await fn(input, runner);
         runner.assertAllReplayed();
         await report({ status: 'completed', output });
+        ctx.emit('run:completed', { ...run, output });
         return output;
       } catch (error) {
         const code = (error as { code?: unknown })?.code;
         const final = code === 'non_retryable' || (code !== 'snoozed' && ctx.job.attempt >= ctx.job.maxAttempts);
-        if (final) await report({ status: 'failed', error: (error as Error)?.message ?? String(error) });
+        if (final) {
+          const message = (error as Error)?.message ?? String(error);
+          await report({ status: 'failed', error: message });
+          ctx.emit('run:failed', { ...run, error: message });
+        }
         throw error;
       }
     },

@@ -101,6 +101,11 @@ export class StepRunner implements Step {
   private nextSeq = 0;
   private strictOrder = true;
 
+  /** true when the run has recorded nothing yet: this attempt starts it */
+  get isFresh(): boolean {
+    return this.recorded.size === 0;
+  }
+
   private constructor(
     private readonly ctx: JobContext,
     private readonly clock: Clock,
@@ -131,12 +136,15 @@ export class StepRunner implements Step {
     const attempts = (previous?.attempts ?? 0) + 1;
     const seq = previous?.seq ?? this.nextSeq++;
     const usage: Usage = { tokens: 0, costUsd: 0 };
+    const ref = { runId: this.ctx.job.id, workflow: this.ctx.job.name, stepId: id };
+    this.ctx.emit('step:started', { ...ref, attempt: attempts });
     try {
       const output = await currentStepUsage.run(usage, fn);
       const outputJson = output === undefined ? null : JSON.stringify(output);
       const record: StepRecord = { stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now(), usage };
       await this.ctx.journal.save(record);
       this.recorded.set(id, record);
+      this.ctx.emit('step:completed', { ...ref, durationMs: (record.finishedAt ?? startedAt) - startedAt });
       this.checkBudget(`after step "${id}"`, 0);
       return output;
     } catch (error) {
@@ -144,6 +152,7 @@ export class StepRunner implements Step {
       const record: StepRecord = { stepId: id, seq, status: 'failed', outputJson: null, error: toJobError(error, attempts, now), attempts, startedAt, finishedAt: now, usage };
       await this.ctx.journal.save(record);
       this.recorded.set(id, record);
+      this.ctx.emit('step:failed', { ...ref, error: record.error?.message ?? String(error), attempt: attempts });
       const retry = options.retry;
       if (!retry) throw error;
       if (attempts < retry.attempts) throw new SnoozeError(parseDuration(retry.backoff ?? 0, `step ${id} retry.backoff`), `step ${id} failed (attempt ${attempts} of ${retry.attempts}), retrying`);

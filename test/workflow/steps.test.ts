@@ -150,3 +150,35 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('execution events: run and step transitions are emitted in order', async () => {
+  const tw = engine();
+  const seen: string[] = [];
+  for (const name of ['run:started', 'run:completed', 'run:failed', 'step:started', 'step:completed', 'step:failed'] as const) {
+    tw.on(name, (e) => seen.push(`${name}${'stepId' in e ? ` ${e.stepId}` : ''}`));
+  }
+  let first = true;
+  tw.register(defineWorkflow('evented', async (_: unknown, step) => {
+    await step.run('one', () => 1);
+    await step.run('two', () => {
+      if (first) {
+        first = false;
+        throw new Error('once');
+      }
+      return 2;
+    });
+  }, { attempts: 2, backoff: { base: 10, jitter: 0 } }));
+  await tw.enqueue('evented');
+  await tw.drain({ timeout: '5s' });
+  assert.deepEqual(seen, [
+    'run:started',
+    'step:started one',
+    'step:completed one',
+    'step:started two',
+    'step:failed two',
+    'step:started two',
+    'step:completed two',
+    'run:completed',
+  ]);
+  await tw.close();
+});
