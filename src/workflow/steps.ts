@@ -100,6 +100,8 @@ export class StepRunner implements Step {
   private readonly visited = new Set<string>();
   private nextSeq = 0;
   private strictOrder = true;
+  /** the run's timebox: no step starts after it, and waits end at it */
+  private deadline: number | null = null;
 
   /** true when the run has recorded nothing yet: this attempt starts it */
   get isFresh(): boolean {
@@ -119,12 +121,13 @@ export class StepRunner implements Step {
    * @param strictOrder report a new step reached before a recorded one as a divergence. DAG runs
    * turn it off: their order comes from the graph and completion timing, not from the code.
    */
-  static async load(ctx: JobContext, clock: Clock, strictOrder = true): Promise<StepRunner> {
+  static async load(ctx: JobContext, clock: Clock, strictOrder = true, timeboxMs: number | null = null): Promise<StepRunner> {
     let journal = await ctx.journal.list();
     const rerun = rerunSource(ctx.job.tags);
     if (journal.length === 0 && rerun) journal = await adoptSteps(ctx, rerun.runId, rerun.fromStep);
     const runner = new StepRunner(ctx, clock, journal);
     runner.strictOrder = strictOrder;
+    runner.deadline = timeboxMs === null ? null : ctx.job.createdAt + timeboxMs;
     return runner;
   }
 
@@ -167,6 +170,7 @@ export class StepRunner implements Step {
   async sleepUntil(id: string, until: Date | number): Promise<void> {
     const previous = this.enter(id);
     if (previous?.status === 'completed') return;
+    this.checkDeadline(`in step "${id}"`);
     const now = this.clock.now();
     // A relative sleep measures from when the run first reached it, not from each replay.
     const wakeAt = previous?.status === 'sleeping' ? (JSON.parse(previous.outputJson ?? '0') as number) : until instanceof Date ? until.getTime() : until;
@@ -179,7 +183,7 @@ export class StepRunner implements Step {
     if (!previous) {
       await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null, usage: null });
     }
-    throw new SnoozeError(wakeAt - now, `sleeping in step ${id} until ${new Date(wakeAt).toISOString()}`);
+    throw new SnoozeError(this.capAtDeadline(wakeAt - now), `sleeping in step ${id} until ${new Date(wakeAt).toISOString()}`);
   }
 
   async waitForEvent<T = unknown>(id: string, options: WaitForEventOptions): Promise<T | null> {
@@ -188,6 +192,7 @@ export class StepRunner implements Step {
     }
     const previous = this.enter(id);
     if (previous?.status === 'completed') return (previous.outputJson === null ? null : JSON.parse(previous.outputJson)) as T | null;
+    this.checkDeadline(`in step "${id}"`);
     const now = this.clock.now();
     const startedAt = previous?.startedAt ?? now;
     const seq = previous?.seq ?? this.nextSeq++;
@@ -211,7 +216,7 @@ export class StepRunner implements Step {
     if (!previous) {
       await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null, usage: null });
     }
-    throw new SnoozeError(timeoutAt === null ? UNBOUNDED_WAIT_MS : timeoutAt - now, `step ${id} waits for event ${options.event}`);
+    throw new SnoozeError(this.capAtDeadline(timeoutAt === null ? UNBOUNDED_WAIT_MS : timeoutAt - now), `step ${id} waits for event ${options.event}`);
   }
 
   start(id: string, workflow: string, input?: unknown, options: ChildOptions = {}): Promise<string> {
@@ -235,6 +240,17 @@ export class StepRunner implements Step {
       throw new Error(`child workflow ${workflow} (run ${childId}) failed: ${outcome?.error ?? 'no result'}`);
     }
     return outcome.output as T;
+  }
+
+  private checkDeadline(where: string): void {
+    if (this.deadline !== null && this.clock.now() > this.deadline) {
+      throw new NonRetryableError(`run exceeded its timeout of ${this.deadline - this.ctx.job.createdAt}ms ${where}`);
+    }
+  }
+
+  /** A parked run wakes no later than its timebox, so it can fail on time. */
+  private capAtDeadline(waitMs: number): number {
+    return this.deadline === null ? waitMs : Math.max(0, Math.min(waitMs, this.deadline - this.clock.now() + 1));
   }
 
   usage(spent: Partial<Usage>): void {
@@ -263,6 +279,7 @@ export class StepRunner implements Step {
 
   /** At each step boundary: a run past its budget fails, ends cancelled, or pauses until given more. */
   private checkBudget(where: string, newSteps: number): void {
+    this.checkDeadline(where);
     const budget = this.ctx.job.budget;
     if (!budget) return;
     const spent = this.spent();

@@ -182,3 +182,26 @@ test('execution events: run and step transitions are emitted in order', async ()
   ]);
   await tw.close();
 });
+
+test('a run timebox fails a run that sleeps past it, on time, and the error workflow starts with its details', async () => {
+  const tw = engine();
+  tw.register(
+    defineWorkflow('slowpoke', async (_: unknown, step) => {
+      await step.run('first', () => 1);
+      await step.sleep('long-nap', '1h');
+      await step.run('never', () => 2);
+    }, {}, { timeout: 300, onError: 'slowpoke.failed' }),
+    defineWorkflow('slowpoke.failed', async (details: { runId: string; workflow: string; error: string }, step) => step.run('record', () => details)),
+  );
+  const { id } = await tw.enqueue('slowpoke', { customer: 9 });
+  const started = Date.now();
+  await tw.drain({ timeout: '5s' });
+  const run = await tw.getJob(id);
+  assert.equal(run.state, 'dead');
+  assert.match(run.error?.message ?? '', /run exceeded its timeout of 300ms in step "long-nap"/);
+  assert.ok(Date.now() - started < 3000, 'the timebox ended the 1h sleep early');
+  const [handler] = await tw.listJobs({ name: 'slowpoke.failed' });
+  assert.equal(handler?.state, 'completed');
+  assert.deepEqual(handler?.result, { runId: id, workflow: 'slowpoke', input: { customer: 9 }, error: run.error?.message });
+  await tw.close();
+});
