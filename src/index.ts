@@ -23,7 +23,7 @@ export {
 } from './core/errors.js';
 export type { Clock } from './core/clock.js';
 export type { Store, StoreCapabilities } from './store/store.js';
-export type { JobDetails, JobFilter, QueueStats, CheckpointStats } from './store/types.js';
+export type { JobDetails, JobFilter, QueueStats, CheckpointStats, NameStats } from './store/types.js';
 export type { EngineEvents, EngineEventName } from './telemetry/events.js';
 export { defineWorkflow, type WorkflowFunction } from './workflow/define-workflow.js';
 export type { Step, StepOptions, WaitForEventOptions, ChildOptions } from './workflow/steps.js';

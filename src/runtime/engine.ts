@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError, describeValue } from '../core/errors.js
 import type { EnqueueResult, Job } from '../core/job.js';
 import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
 import type { Store } from '../store/store.js';
-import type { CheckpointStats, JobDetails, JobFilter, QueueStats, StepRecord } from '../store/types.js';
+import type { CheckpointStats, JobDetails, JobFilter, NameStats, QueueStats, StepRecord } from '../store/types.js';
 import { EngineEventBus, type EngineEventName, type EngineEvents } from '../telemetry/events.js';
 import { DEFAULT_COMPRESSION_THRESHOLD } from './checkpoint-codec.js';
 import { defineJob, HandlerRegistry, isJobDefinition, type JobDefinition, type JobHandler } from './handlers.js';
@@ -216,6 +216,11 @@ export class Taskwright {
 
   stats(): Promise<QueueStats[]> {
     return this.store.stats(this.clock.now());
+  }
+
+  /** Per job/workflow name: counts by state, mean duration of completed runs, reported tokens and cost. */
+  statsByName(filter: { tag?: string } = {}): Promise<NameStats[]> {
+    return this.store.statsByName(filter);
   }
 
   checkpointStats(): Promise<CheckpointStats> {

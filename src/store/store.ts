@@ -8,6 +8,7 @@ import type {
   JobDetails,
   JobFilter,
   JobLogEntry,
+  NameStats,
   PruneRequest,
   QueueStats,
   RescuedJob,
@@ -99,6 +100,8 @@ export interface Store {
   listJobs(filter: JobFilter): Promise<Job[]>;
   stats(now: number): Promise<QueueStats[]>;
   checkpointStats(): Promise<CheckpointStats>;
+  /** Counts, mean duration and reported cost per job/workflow name (optionally only runs with a tag). */
+  statsByName(filter?: { tag?: string }): Promise<NameStats[]>;
   /** Jobs not yet finished (scheduled, queued or running). */
   pendingCount(): Promise<number>;
 

@@ -141,3 +141,15 @@ export interface StoredEvent {
   dataJson: string;
   createdAt: number;
 }
+
+/** Totals per job or workflow name (a workflow run is a job of the workflow's name). */
+export interface NameStats {
+  name: string;
+  total: number;
+  counts: Record<JobState, number>;
+  /** mean of finishedAt - startedAt over completed jobs, or null */
+  averageDurationMs: number | null;
+  /** summed from the usage the runs' steps reported */
+  tokens: number;
+  costUsd: number;
+}

@@ -56,3 +56,10 @@ test('runs cancel cancels a run and the child it is waiting for', async () => {
   await until(() => box.json<{ job: { state: string } }>('runs', 'get', runId).job.state === 'cancelled' || undefined, 5000, 'the parent to end cancelled');
   assert.equal(box.json<{ job: { state: string } }>('runs', 'get', child.id).job.state, 'cancelled');
 });
+
+test('runs stats prints per-workflow counts and durations', () => {
+  const stats = box.json<{ name: string; total: number; counts: { completed: number } }[]>('runs', 'stats');
+  const three = stats.find((s) => s.name === 'three.steps');
+  assert.ok(three && three.counts.completed >= 2, JSON.stringify(stats));
+  assert.match(box.run('runs', 'stats').stdout, /NAME\s+TOTAL\s+COMPLETED[\s\S]*three\.steps/);
+});

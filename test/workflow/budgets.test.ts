@@ -80,3 +80,22 @@ test('splitBudget shares a budget across children by weight; bad budgets are rej
   assert.equal((await tw.listJobs({})).length, 0);
   await tw.close();
 });
+
+test('statsByName reports counts, mean duration and summed cost per workflow, also per tag', async () => {
+  const { tw } = setup();
+  await tw.enqueue('llm.chain', {}, { tags: ['team:a'] });
+  await tw.enqueue('llm.chain', {}, { tags: ['team:b'] });
+  await tw.enqueue('llm.chain', {}, { budget: { tokens: 500 }, tags: ['team:a'] });
+  await tw.drain({ timeout: '5s' });
+  const [all] = await tw.statsByName();
+  assert.equal(all?.name, 'llm.chain');
+  assert.equal(all?.total, 3);
+  assert.equal(all?.counts.completed, 2);
+  assert.equal(all?.counts.dead, 1);
+  assert.equal(all?.tokens, 1200 + 1200 + 800, 'two full runs and one stopped after two steps');
+  assert.ok(typeof all?.averageDurationMs === 'number');
+  const [teamA] = await tw.statsByName({ tag: 'team:a' });
+  assert.equal(teamA?.total, 2);
+  assert.equal(teamA?.tokens, 1200 + 800);
+  await tw.close();
+});

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TERMINAL_STATES } from '../../core/job.js';
 import { cancelRun, rerunFrom } from '../../workflow/runs.js';
 import { withEngine, type GlobalOptions } from '../context.js';
-import { printJobs, printJson } from '../output.js';
+import { printJobs, printJson, printTable } from '../output.js';
 import { showJob } from './jobs.js';
 import { duration, jobState, json, positiveInt } from '../parse-flags.js';
 
@@ -52,6 +52,21 @@ export function registerRuns(program: Command, globals: () => GlobalOptions): vo
         const list = await engine.listJobs({ name: flags.workflow, state, limit });
         if (globals().json) printJson(list);
         else printJobs(list);
+      });
+    });
+  runs
+    .command('stats')
+    .description('per workflow: counts by state, mean duration, reported tokens and cost')
+    .option('--tag <tag>', 'only runs with this tag')
+    .action(async (flags: { tag?: string }) => {
+      await withEngine(globals(), async (engine) => {
+        const stats = await engine.statsByName(flags.tag === undefined ? {} : { tag: flags.tag });
+        if (globals().json) return printJson(stats);
+        printTable(
+          ['NAME', 'TOTAL', 'COMPLETED', 'FAILED', 'DEAD', 'RUNNING', 'MEAN', 'TOKENS', 'COST USD'],
+          stats.map((s) => [s.name, s.total, s.counts.completed, s.counts.failed, s.counts.dead, s.counts.running,
+            s.averageDurationMs === null ? '-' : `${s.averageDurationMs}ms`, s.tokens, s.costUsd.toFixed(4)]),
+        );
       });
     });
   runs

@@ -1,5 +1,5 @@
 import { JOB_STATES, type JobLogEntry, type JobState } from '../../core/job.js';
-import type { CheckpointStats, Job, JobDetails, JobFilter, QueueStats } from '../../store/types.js';
+import type { CheckpointStats, Job, JobDetails, JobFilter, NameStats, QueueStats } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { parseHistory } from './history.js';
 import { parseJobId, rowToJob, type JobRow } from './rows.js';
@@ -24,6 +24,17 @@ export function createReads(db: SqliteDatabase) {
   const checkpoints = db.prepare(
     'SELECT count(*) AS count, coalesce(sum(length(checkpoint_data)), 0) AS totalBytes FROM tw_jobs WHERE checkpoint_token IS NOT NULL',
   );
+  const byName = (tagged: boolean) =>
+    db.prepare(`SELECT j.name AS name, j.state AS state, count(*) AS n,
+        avg(CASE WHEN j.state = 'completed' THEN j.finished_at - j.started_at END) AS avg_ms,
+        coalesce(sum(u.tokens), 0) AS tokens, coalesce(sum(u.cost), 0) AS cost
+      FROM tw_jobs j
+      LEFT JOIN (SELECT job_id, sum(json_extract(usage, '$.tokens')) AS tokens, sum(json_extract(usage, '$.costUsd')) AS cost
+                 FROM tw_steps WHERE usage IS NOT NULL GROUP BY job_id) u ON u.job_id = j.id
+      ${tagged ? 'WHERE EXISTS (SELECT 1 FROM json_each(j.tags) WHERE value = @tag)' : ''}
+      GROUP BY j.name, j.state`);
+  const statsAll = byName(false);
+  const statsTagged = byName(true);
   const pending = db.prepare("SELECT count(*) FROM tw_jobs WHERE state IN ('scheduled', 'queued', 'running')").pluck();
 
   const getJob = (jobId: string): Job | null => {
@@ -79,6 +90,22 @@ export function createReads(db: SqliteDatabase) {
       return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
     },
     checkpointStats: (): CheckpointStats => checkpoints.get() as CheckpointStats,
+    statsByName(filter: { tag?: string } = {}): NameStats[] {
+      const rows = (filter.tag === undefined ? statsAll.all() : statsTagged.all({ tag: filter.tag })) as {
+        name: string; state: JobState; n: number; avg_ms: number | null; tokens: number; cost: number;
+      }[];
+      const byKey = new Map<string, NameStats>();
+      for (const row of rows) {
+        let stats = byKey.get(row.name);
+        if (!stats) byKey.set(row.name, (stats = { name: row.name, total: 0, counts: emptyCounts(), averageDurationMs: null, tokens: 0, costUsd: 0 }));
+        stats.total += row.n;
+        stats.counts[row.state] = row.n;
+        if (row.state === 'completed' && row.avg_ms !== null) stats.averageDurationMs = Math.round(row.avg_ms);
+        stats.tokens += row.tokens;
+        stats.costUsd += row.cost;
+      }
+      return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name));
+    },
     pendingCount: (): number => pending.get() as number,
   };
 }

@@ -12,6 +12,7 @@ import type {
   JobDetails,
   JobFilter,
   JobLogEntry,
+  NameStats,
   PruneRequest,
   RescuedJob,
   SettleResult,
@@ -240,6 +241,10 @@ export class SqliteStore implements Store {
 
   async checkpointStats() {
     return this.ops.reads.checkpointStats();
+  }
+
+  async statsByName(filter: { tag?: string } = {}): Promise<NameStats[]> {
+    return this.ops.reads.statsByName(filter);
   }
 
   async pendingCount(): Promise<number> {
