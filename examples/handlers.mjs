@@ -1,5 +1,9 @@
 // Handlers for `taskwright worker --handlers examples/handlers.mjs`.
 // The default export maps job names to handler functions; named exports may be defineJob() definitions.
+//
+//   taskwright enqueue email.send --payload '{"to":"ada@example.com"}'
+//   taskwright enqueue email.send --payloads examples/emails.jsonl     (one job per line)
+//   taskwright enqueue image.resize --payload '{"url":"cat.png","sizes":[64,128,256]}'
 import { defineJob, NonRetryableError } from 'taskwright';
 
 export const resizeImage = defineJob(
@@ -28,7 +32,18 @@ export default {
     return { sent: true, to: payload.to };
   },
   async 'report.build'(payload, ctx) {
-    await new Promise((resolve) => setTimeout(resolve, payload?.ms ?? 200));
+    // stop early when the job is cancelled, times out or the worker shuts down
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, payload?.ms ?? 200);
+      ctx.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(ctx.signal.reason);
+        },
+        { once: true },
+      );
+    });
     await ctx.log('report built');
     return { rows: 42 };
   },

@@ -1,14 +1,19 @@
 import { Taskwright } from '../runtime/engine.js';
-import { openStore, storeUrlFrom } from './store-url.js';
+import { chooseStore, openStore } from './store-url.js';
 
 export interface GlobalOptions {
   store?: string;
   json?: boolean;
 }
 
-/** Opens the engine on the chosen store, runs `action`, and always closes the store. */
+/** Opens an engine on the store chosen by `--store` / `TASKWRIGHT_STORE` / the default. */
+export function openEngine(options: GlobalOptions): Taskwright {
+  return new Taskwright({ store: openStore(chooseStore(options.store)) });
+}
+
+/** Opens the engine, brings the schema up to date, runs `action`, and always closes the store. */
 export async function withEngine<T>(options: GlobalOptions, action: (engine: Taskwright) => Promise<T>): Promise<T> {
-  const engine = new Taskwright({ store: openStore(storeUrlFrom(options.store)) });
+  const engine = openEngine(options);
   try {
     await engine.migrate();
     return await action(engine);

@@ -1,4 +1,5 @@
 import { NonRetryableError } from '../core/errors.js';
+import type { EnqueueOptions } from '../core/options.js';
 import { defineJob, type JobDefinition } from '../runtime/handlers.js';
 
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -44,11 +45,24 @@ export const devHandlers: JobDefinition[] = [
   }),
 ];
 
-export const devJobs: { name: string; payload: unknown; options?: Record<string, unknown> }[] = [
-  { name: 'greet', payload: { name: 'Ada' } },
-  { name: 'greet', payload: { name: 'Grace' }, options: { priority: 5 } },
-  { name: 'thumbnails.render', payload: { images: 5 } },
-  { name: 'weather.fetch', payload: { city: 'Lisbon' }, options: { attempts: 3, backoff: { base: '500ms', jitter: 0 } } },
-  { name: 'card.charge', payload: { cents: -100 } },
-  { name: 'greet', payload: { name: 'Linus (delayed 2s)' }, options: { delay: '2s' } },
+export interface DevJob {
+  name: string;
+  payload: unknown;
+  options?: EnqueueOptions;
+  /** what this example shows, printed before the run */
+  shows: string;
+}
+
+export const devJobs: DevJob[] = [
+  { name: 'greet', payload: { name: 'Ada' }, shows: 'a quick job that succeeds' },
+  { name: 'greet', payload: { name: 'Grace' }, options: { priority: 5 }, shows: 'the same, with a higher priority' },
+  { name: 'thumbnails.render', payload: { images: 5 }, shows: 'progress and a checkpoint after each of 5 steps' },
+  {
+    name: 'weather.fetch',
+    payload: { city: 'Lisbon' },
+    options: { attempts: 3, backoff: { base: '500ms', jitter: 0 } },
+    shows: 'fails once, then succeeds on its retry',
+  },
+  { name: 'card.charge', payload: { cents: -100 }, shows: 'fails with a NonRetryableError and lands in the dead-letter queue' },
+  { name: 'greet', payload: { name: 'Linus (delayed 2s)' }, options: { delay: '2s' }, shows: 'a delayed job: it waits 2s before it runs' },
 ];

@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { TaskwrightError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 import { registerDev } from './commands/dev.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEnqueue } from './commands/enqueue.js';
 import { registerEvents } from './commands/events.js';
-import { registerRuns } from './commands/runs.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerRuns } from './commands/runs.js';
 import { registerStats } from './commands/stats.js';
 import { registerWorker } from './commands/worker.js';
+import { reportError } from './report-error.js';
+
+// `taskwright jobs list | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -20,38 +26,35 @@ const program = new Command('taskwright')
   .version(version)
   .option('--store <url>', 'store URL (default: $TASKWRIGHT_STORE or sqlite:./.taskwright/taskwright.db)')
   .option('--json', 'print JSON')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride()
-  .configureOutput({ writeErr: () => {} });
+  .addHelpText('after', '\nNew here? Run `taskwright dev` to watch example jobs run.');
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents, registerRuns]) {
   register(program, globals);
 }
-// Subcommands report errors through the same path as the program.
+
+// Every command throws instead of exiting and prints nothing itself: errors go through
+// reportError as one line. The deepest command reached is remembered to name it in that line.
+let reached: Command = program;
 const quiet = (command: Command): void => {
-  command.exitOverride().configureOutput({ writeErr: () => {} });
+  command
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .hook('preSubcommand', (_parent, sub) => {
+      reached = sub;
+    });
   command.commands.forEach(quiet);
 };
-program.commands.forEach(quiet);
-
-/** One line on stderr; 2 for usage and invalid input, 1 for everything else. */
-function fail(error: unknown): never {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exit(0);
-    process.stderr.write(`taskwright: ${error.message.replace(/^error: /, '')}\n`);
-    process.exit(2);
-  }
-  if (error instanceof TaskwrightError) {
-    process.stderr.write(`taskwright: ${error.message}\n`);
-    process.exit(error.code === 'invalid_input' ? 2 : 1);
-  }
-  process.stderr.write(`taskwright: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-}
+quiet(program);
 
 try {
-  await program.parseAsync(process.argv);
+  if (process.argv.length <= 2) {
+    // a bare `taskwright` is a request for the overview, not a mistake
+    program.outputHelp();
+  } else {
+    await program.parseAsync(process.argv);
+  }
 } catch (error) {
-  fail(error);
+  // --help, `help` and --version end with a CommanderError whose exit code is 0
+  if (!(error instanceof CommanderError && error.exitCode === 0)) process.exit(reportError(error, reached));
 }

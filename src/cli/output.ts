@@ -42,6 +42,8 @@ export function printJob(job: Job): void {
   if (job.error) lines.push(['error', `${job.error.message} (attempt ${job.error.attempt})`]);
   if (job.progress !== null) lines.push(['progress', JSON.stringify(job.progress)]);
   if (job.checkpointToken) lines.push(['checkpoint', job.checkpointToken]);
+  if (job.workerId && job.state === 'running') lines.push(['worker', `${job.workerId} (lease until ${time(job.leaseExpiresAt)})`]);
+  if (job.cancelRequested) lines.push(['cancel', 'requested; the worker aborts the handler']);
   if (job.idempotencyKey) lines.push(['key', job.idempotencyKey]);
   if (job.tags.length) lines.push(['tags', job.tags.join(', ')]);
   for (const [label, value] of lines) process.stdout.write(`${label.padEnd(11)}${String(value)}\n`);

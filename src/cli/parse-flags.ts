@@ -5,7 +5,7 @@ import { JOB_STATES, type JobState } from '../core/job.js';
 /** Flag parsers: each names the flag and what was expected, so bad input gets one clear line. */
 export function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new ValidationError(`expected ${flag} to be a positive integer, got ${describeValue(value)}`);
   }
   return Number(value);
@@ -13,7 +13,7 @@ export function positiveInt(flag: string, value: string | undefined): number | u
 
 export function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value)) throw new ValidationError(`expected ${flag} to be an integer, got ${describeValue(value)}`);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new ValidationError(`expected ${flag} to be an integer, got ${describeValue(value)}`);
   return Number(value);
 }
 
@@ -21,10 +21,18 @@ export function duration(flag: string, value: string | undefined): number | unde
   return value === undefined ? undefined : parseDuration(value, flag);
 }
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** An ISO 8601 date or date-time. Stricter than Date.parse, which takes `1` or `2026-02-31`. */
 export function isoTime(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (!Number.isFinite(time)) throw new ValidationError(`expected ${flag} to be an ISO date like 2026-01-31T12:00:00Z, got ${describeValue(value)}`);
+  const parts = ISO_DATE.exec(value.trim());
+  const time = parts ? Date.parse(value.trim()) : NaN;
+  const [year, month, day] = (parts?.slice(1, 4) ?? []).map(Number) as [number, number, number];
+  const realDay = parts !== null && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day && month >= 1 && month <= 12;
+  if (!Number.isFinite(time) || !realDay) {
+    throw new ValidationError(`expected ${flag} to be an ISO date like 2026-01-31T12:00:00Z, got ${describeValue(value)}`);
+  }
   return time;
 }
 

@@ -7,11 +7,14 @@ export function onShutdownSignals(stop: (signal: NodeJS.Signals) => Promise<void
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (stopping) {
-        process.stderr.write(`taskwright: second ${signal}, exiting without waiting\n`);
+        process.stderr.write(`taskwright: second ${signal}, exiting now; jobs still running go back to the queue when their lease expires\n`);
         process.exit(signal === 'SIGINT' ? 130 : 143);
       }
       stopping = true;
-      void stop(signal);
+      stop(signal).catch((error: unknown) => {
+        process.stderr.write(`taskwright: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      });
     });
   }
 }

@@ -1,59 +1,88 @@
 import type { Command } from 'commander';
-import { formatDuration } from '../../core/duration.js';
+import { TaskwrightError } from '../../core/errors.js';
 import { JOB_STATES } from '../../core/job.js';
-import { Taskwright } from '../../runtime/engine.js';
-import type { GlobalOptions } from '../context.js';
+import type { Taskwright } from '../../runtime/engine.js';
+import { openEngine, type GlobalOptions } from '../context.js';
 import { devHandlers, devJobs } from '../dev-handlers.js';
+import { narrate } from '../dev-narrator.js';
 import { printTable } from '../output.js';
 import { onShutdownSignals } from '../signals.js';
-import { openStore, storeUrlFrom } from '../store-url.js';
+import { chooseStore, redactUrl, sqlitePathOf } from '../store-url.js';
 
 const QUEUE = 'quickstart';
+/** The examples take about 2.5s; past this something is wrong (e.g. another worker took the jobs). */
+const GIVE_UP_MS = 60_000;
+
+/** Resolves once every id has reached a terminal state (completed, failed, dead or cancelled). */
+function whenAllFinished(engine: Taskwright, ids: string[]): Promise<void> {
+  const pending = new Set(ids);
+  return new Promise((resolve) => {
+    const settle = ({ jobId }: { jobId: string }): void => {
+      pending.delete(jobId);
+      if (pending.size === 0) resolve();
+    };
+    engine.on('job:completed', settle);
+    engine.on('job:failed', settle);
+    engine.on('job:cancelled', settle);
+  });
+}
+
+async function printSummary(engine: Taskwright): Promise<void> {
+  const [queues, checkpoints] = [await engine.stats(), await engine.checkpointStats()];
+  process.stdout.write('\n');
+  printTable(['QUEUE', ...JOB_STATES.map((s) => s.toUpperCase())], queues.map((q) => [q.queue, ...JOB_STATES.map((s) => q.counts[s])]));
+  process.stdout.write(`checkpoints kept: ${checkpoints.count} (${checkpoints.totalBytes} bytes; a job drops its checkpoint when it completes)\n`);
+}
+
+function printNextSteps(storeFlag: string, jobWithHistory: string | undefined): void {
+  const tw = `npx taskwright`;
+  const rows: [string, string][] = [
+    [`${tw} jobs list --queue ${QUEUE}${storeFlag}`, 'the jobs you just watched'],
+    [`${tw} jobs get ${jobWithHistory ?? '<id>'}${storeFlag}`, 'one job: payload, result, logs and state history'],
+    [`${tw} dlq list${storeFlag}`, 'the dead-letter queue (then: dlq redrive --all)'],
+    [`${tw} stats${storeFlag}`, 'counts per queue and state'],
+    [`${tw} worker --handlers ./handlers.mjs${storeFlag}`, 'run your own handlers (see below)'],
+    [`${tw} enqueue email.send --payload '{"to":"ada@example.com"}'${storeFlag}`, 'give that worker a job'],
+  ];
+  const width = Math.max(...rows.map(([command]) => command.length));
+  process.stdout.write(`\nNext:\n${rows.map(([command, why]) => `  ${command.padEnd(width)}  # ${why}`).join('\n')}\n`);
+  process.stdout.write(
+    [
+      '',
+      'A handlers file exports handler functions by job name:',
+      "  // handlers.mjs",
+      "  export default {",
+      "    'email.send': async (payload, ctx) => { await ctx.log('sending', payload); return { sent: true }; },",
+      '  };',
+      '',
+    ].join('\n'),
+  );
+}
 
 export function registerDev(program: Command, globals: () => GlobalOptions): void {
   program
     .command('dev')
     .description('run the engine with example handlers and watch it work (the quick start)')
-    .option('--keep-running', 'keep the worker running after the examples finish')
+    .option('--keep-running', 'keep the worker running after the examples finish (Ctrl-C to stop)')
     .action(async (flags: { keepRunning?: boolean }) => {
-      const storeUrl = storeUrlFrom(globals().store);
-      const engine = new Taskwright({ store: openStore(storeUrl) });
+      const store = chooseStore(globals().store);
+      const engine = openEngine(globals());
       engine.register(...devHandlers);
       await engine.migrate();
-      const started = Date.now();
-      const say = (line: string): void => {
-        process.stdout.write(`${`+${formatDuration(Date.now() - started)}`.padStart(7)}  ${line}\n`);
-      };
-      const label = new Map<string, string>();
-      const tag = (jobId: string, name: string): string => label.get(jobId) ?? `${name}#${jobId}`;
-      engine.on('job:started', (e) => say(`start     ${tag(e.jobId, e.name)} (attempt ${e.attempt})`));
-      engine.on('job:progress', (e) => say(`progress  ${tag(e.jobId, e.name)} ${JSON.stringify(e.progress)}`));
-      engine.on('job:checkpoint', (e) => say(`checkpoint ${tag(e.jobId, e.name)} saved "${e.token}"`));
-      engine.on('job:log', (e) => say(`log       #${e.jobId} ${e.message} ${e.fields ? JSON.stringify(e.fields) : ''}`));
-      engine.on('job:retrying', (e) => say(`retry     ${tag(e.jobId, e.name)} failed: ${e.error.message}; again in ${formatDuration(e.runAt - Date.now())}`));
-      engine.on('job:failed', (e) => say(`${e.state.padEnd(9)} ${tag(e.jobId, e.name)}: ${e.error.message} (kept in the ${e.state === 'dead' ? 'dead-letter queue' : 'failed list'})`));
 
-      say(`Taskwright on ${storeUrl}`);
+      const labels = new Map<string, string>();
+      const labelOf = (jobId: string, name: string): string => labels.get(jobId) ?? `${name || 'job'}#${jobId}`;
+      const say = narrate(engine, Date.now(), labelOf);
+      say(`Taskwright dev on ${redactUrl(store.url)}, queue ${QUEUE}`);
+
       const results = await engine.enqueueMany(devJobs.map((j) => ({ name: j.name, payload: j.payload, options: { queue: QUEUE, ...j.options } })));
-      results.forEach((r, i) => label.set(r.id, `${devJobs[i]?.name}#${r.id}`));
-      say(`enqueued ${results.length} example jobs: ${results.map((r) => label.get(r.id)).join(', ')}`);
+      results.forEach((r, i) => labels.set(r.id, `${devJobs[i]?.name}#${r.id}`));
+      say(`enqueued ${results.length} example jobs:`);
+      const width = Math.max(...results.map((r) => labelOf(r.id, '').length));
+      results.forEach((r, i) => process.stdout.write(`           ${labelOf(r.id, '').padEnd(width)}  ${devJobs[i]?.shows}\n`));
 
-      const pending = new Set(results.map((r) => r.id));
-      let finish: () => void = () => {};
-      const allDone = new Promise<void>((resolve) => (finish = resolve));
-      const settle = (jobId: string): void => {
-        pending.delete(jobId);
-        if (pending.size === 0) finish();
-      };
-      engine.on('job:completed', (e) => {
-        say(`done      ${tag(e.jobId, e.name)} in ${formatDuration(e.durationMs)} -> ${JSON.stringify(e.result)}`);
-        settle(e.jobId);
-      });
-      engine.on('job:failed', (e) => settle(e.jobId));
-      engine.on('job:cancelled', (e) => settle(e.jobId));
-
-      const worker = engine.worker({ concurrency: 4, queues: [QUEUE] });
-      await worker.start();
+      const allFinished = whenAllFinished(engine, results.map((r) => r.id));
+      const worker = engine.worker({ concurrency: 4, queues: [QUEUE], pollInterval: 250 });
       const stop = async (): Promise<void> => {
         await worker.stop(2000);
         await engine.close();
@@ -62,29 +91,34 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
         await stop();
         process.exit(0);
       });
-      await allDone;
-      say('all example jobs finished');
+      await worker.start();
 
-      const stats = await engine.stats();
-      process.stdout.write('\n');
-      printTable(
-        ['QUEUE', ...JOB_STATES.map((s) => s.toUpperCase())],
-        stats.map((q) => [q.queue, ...JOB_STATES.map((s) => q.counts[s])]),
-      );
-      const storeFlag = globals().store ? ` --store ${globals().store}` : '';
-      process.stdout.write(
-        [
-          '',
-          'Next:',
-          `  npx taskwright jobs list --queue ${QUEUE}${storeFlag}    # the jobs you just watched`,
-          `  npx taskwright jobs get ${results[2]?.id}${storeFlag}    # a job with its result, logs and history`,
-          `  npx taskwright dlq list${storeFlag}    # the dead-letter queue (then: dlq redrive --all)`,
-          '  npx taskwright worker --handlers examples/handlers.mjs    # a worker for your own handlers',
-          '',
-        ].join('\n'),
-      );
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new TaskwrightError('dev_timeout', `the example jobs did not finish within ${GIVE_UP_MS / 1000}s; is another worker taking jobs from queue ${QUEUE}?`)),
+          GIVE_UP_MS,
+        );
+      });
+      try {
+        await Promise.race([allFinished, gaveUp]);
+      } catch (error) {
+        await stop();
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+      say('all example jobs finished');
+      await printSummary(engine);
+      const storeFlag = store.source === '--store' ? ` --store ${store.url}` : '';
+      if (sqlitePathOf(store) === ':memory:') {
+        process.stdout.write('\nThis store lives in memory and is gone now that dev exits; use a file store (the default) to look at the jobs afterwards.\n');
+      } else {
+        printNextSteps(storeFlag, results.find((_, i) => devJobs[i]?.name === 'thumbnails.render')?.id);
+      }
+
       if (flags.keepRunning) {
-        say('worker keeps running (Ctrl-C to stop)');
+        say(`worker keeps running on queue ${QUEUE} (Ctrl-C to stop); try: npx taskwright enqueue greet --payload '{"name":"you"}' --queue ${QUEUE}${storeFlag}`);
         return;
       }
       await stop();

@@ -22,14 +22,14 @@ export function registerDlq(program: Command, globals: () => GlobalOptions): voi
 
   dlq
     .command('redrive')
-    .description('move dead jobs back to their queue')
+    .description('move dead jobs back to their queue (all or nothing: every id must be dead)')
     .argument('[ids...]', 'job ids')
     .option('--all', 'every dead job')
     .action(async (ids: string[], flags: { all?: boolean }) => {
       if (flags.all && ids.length) throw new ValidationError('expected job ids or --all, got both');
       if (!flags.all && ids.length === 0) throw new ValidationError('expected job ids or --all, got neither');
       await withEngine(globals(), async (engine) => {
-        const redriven = await engine.redrive(flags.all ? 'all' : ids);
+        const redriven = await engine.redrive(flags.all ? 'all' : [...new Set(ids)]);
         if (globals().json) printJson({ redriven });
         else process.stdout.write(`redrove ${redriven.length} job${redriven.length === 1 ? '' : 's'}${redriven.length ? `: ${redriven.join(', ')}` : ''}\n`);
       });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors.js';
+import { TaskwrightError, ValidationError } from '../../core/errors.js';
 import type { EnqueueOptions } from '../../core/options.js';
-import { compileJobOptions } from '../../core/options.js';
+import { compileJobOptions, DEFAULT_QUEUE } from '../../core/options.js';
+import type { Taskwright } from '../../runtime/engine.js';
 import { withEngine, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { duration, integer, isoTime, json, list, positiveInt } from '../parse-flags.js';
@@ -43,11 +44,11 @@ function optionsFrom(flags: EnqueueFlags): EnqueueOptions {
   return options;
 }
 
-/** One payload per non-empty line; every line is parsed before anything is written. */
+/** One payload per non-empty line (`-` reads stdin); every line is parsed before anything is written. */
 function readPayloads(file: string): unknown[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch {
     throw new ValidationError(`expected --payloads to name a readable JSON-lines file, got ${JSON.stringify(file)}`);
   }
@@ -61,13 +62,30 @@ function readPayloads(file: string): unknown[] {
 
 const BULK_CHUNK = 1000;
 
+/** Bulk enqueue, one transaction per chunk; a store failure midway says how many were already written. */
+async function enqueueInChunks(engine: Taskwright, name: string, payloads: unknown[], options: EnqueueOptions) {
+  let written = 0;
+  try {
+    for (let start = 0; start < payloads.length; start += BULK_CHUNK) {
+      const chunk = payloads.slice(start, start + BULK_CHUNK);
+      await engine.enqueueMany(chunk.map((payload) => ({ name, payload, options })));
+      written += chunk.length;
+    }
+  } catch (error) {
+    if (written === 0) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TaskwrightError('partial_bulk_enqueue', `enqueued ${written} of ${payloads.length} jobs, then the store failed: ${reason}`);
+  }
+  return { enqueued: written, name, queue: options.queue ?? DEFAULT_QUEUE };
+}
+
 export function registerEnqueue(program: Command, globals: () => GlobalOptions): void {
   program
     .command('enqueue')
     .description('enqueue a job (or one job per line of a JSON-lines file)')
     .argument('<name>', 'job name (the handler to run)')
     .option('--payload <json>', 'the payload as JSON')
-    .option('--payloads <file.jsonl>', 'enqueue one job per line, in bulk')
+    .option('--payloads <file.jsonl>', 'enqueue one job per line, in bulk (- reads stdin)')
     .option('--queue <queue>', 'queue name (default: default)')
     .option('--priority <n>', 'higher runs first (default 0)')
     .option('--delay <duration>', 'run no sooner than this long from now, e.g. 5s')
@@ -81,18 +99,14 @@ export function registerEnqueue(program: Command, globals: () => GlobalOptions):
       if (flags.payload !== undefined && flags.payloads !== undefined) throw new ValidationError('expected either --payload or --payloads, got both');
       const options = optionsFrom(flags);
       if (flags.payloads !== undefined) {
+        if (flags.key !== undefined) throw new ValidationError('expected --key with a single --payload, not with --payloads (every line would share one key)');
         const payloads = readPayloads(flags.payloads);
         // Validate every job before the first write, so bad input changes nothing.
         payloads.forEach((payload) => compileJobOptions(name, payload, options, Date.now()));
         await withEngine(globals(), async (engine) => {
-          let deduplicated = 0;
-          for (let start = 0; start < payloads.length; start += BULK_CHUNK) {
-            const results = await engine.enqueueMany(payloads.slice(start, start + BULK_CHUNK).map((payload) => ({ name, payload, options })));
-            deduplicated += results.filter((r) => r.deduplicated).length;
-          }
-          const summary = { enqueued: payloads.length - deduplicated, deduplicated, name };
+          const summary = await enqueueInChunks(engine, name, payloads, options);
           if (globals().json) printJson(summary);
-          else process.stdout.write(`enqueued ${summary.enqueued} ${name} jobs${deduplicated ? ` (${deduplicated} deduplicated)` : ''}\n`);
+          else process.stdout.write(`enqueued ${summary.enqueued} ${name} job${summary.enqueued === 1 ? '' : 's'}\n`);
         });
         return;
       }
