@@ -3,12 +3,17 @@
 //   node ../shared/bench/anchors/run.mjs --system ./bench/anchor-adapter.mjs --scenario drain --count 100000 --concurrency 50
 //
 // Options (--opt key=value):
-//   store=sqlite          the store driver (only sqlite for now)
-//   path=/tmp/...db       the SQLite file (default /tmp/taskwright-bench/bench.db)
+//   store=sqlite          the store driver: sqlite (default) or postgres
+//   path=/tmp/...db       SQLite: the file (default /tmp/taskwright-bench/bench.db)
 //   synchronous=normal    SQLite durability: normal (default: survives a process crash) or full
+//   url=postgres://...    PostgreSQL: the database (default $BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/bench)
+//   schema=tw_pg_bench    PostgreSQL: the schema (dropped and recreated by reset)
+//   poolSize=N            PostgreSQL: connections per process (default: the store's default, 10)
+//   events=publish        also copy engine events into the store's event feed (what `taskwright worker` does)
 //
-// Durability: engine defaults (WAL, synchronous=NORMAL). onCompleted fires on the engine's
-// `job:completed` event, which is emitted only after the completion transaction has committed.
+// Durability: engine defaults (SQLite: WAL, synchronous=NORMAL; PostgreSQL: the server's
+// synchronous_commit, on by default). onCompleted fires on the engine's `job:completed` event,
+// which is emitted only after the completion has committed.
 import { rmSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -17,26 +22,45 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 export default function createSystem(opts = {}) {
   const storeKind = opts.store ?? 'sqlite';
-  if (storeKind !== 'sqlite') throw new Error(`expected --opt store=sqlite, got ${storeKind}`);
+  if (storeKind !== 'sqlite' && storeKind !== 'postgres') throw new Error(`expected --opt store=sqlite or store=postgres, got ${storeKind}`);
+  const postgres = storeKind === 'postgres';
   const path = opts.path ?? '/tmp/taskwright-bench/bench.db';
   const synchronous = opts.synchronous ?? 'normal';
+  const url = opts.url ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
+  const schema = opts.schema ?? 'tw_pg_bench';
+  const poolSize = opts.poolSize === undefined ? undefined : Number(opts.poolSize);
   let engine = null;
   let worker = null;
 
   const open = async () => {
     const { Taskwright } = await import(new URL('index.js', dist));
+    if (postgres) {
+      const { postgresStore } = await import(new URL('stores/postgres/index.js', dist));
+      return new Taskwright({ store: postgresStore({ connectionString: url, schema, ...(poolSize && { poolSize }) }) });
+    }
     const { sqliteStore } = await import(new URL('stores/sqlite/index.js', dist));
     return new Taskwright({ store: sqliteStore({ path, synchronous }) });
   };
 
   return {
-    name: 'taskwright',
+    name: postgres ? 'taskwright-pg' : 'taskwright',
     version: pkg.version,
-    backend: `sqlite`,
-    describe: () => ({ store: storeKind, path, synchronous, journal: 'WAL', bulk: 'enqueueMany (one transaction)' }),
+    backend: postgres ? 'postgres' : 'sqlite',
+    describe: () =>
+      postgres
+        ? { store: storeKind, schema, poolSize: poolSize ?? 10, synchronousCommit: 'server default (on)', bulk: 'enqueueMany (one INSERT ... unnest)' }
+        : { store: storeKind, path, synchronous, journal: 'WAL', bulk: 'enqueueMany (one transaction)', events: opts.events ?? 'off' },
 
     async reset() {
-      rmSync(dirname(path), { recursive: true, force: true });
+      if (postgres) {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      } else {
+        rmSync(dirname(path), { recursive: true, force: true });
+      }
       const tw = await open();
       await tw.migrate();
       await tw.close();
@@ -66,6 +90,7 @@ export default function createSystem(opts = {}) {
         inflight.delete(jobId);
         onCompleted(payload);
       });
+      if (opts.events === 'publish') engine.publishEvents();
       worker = engine.worker({ concurrency });
       await worker.start();
     },

@@ -8,6 +8,11 @@
 //   node scripts/run-tests.mjs test/unit             only files under a path prefix (several allowed)
 //   node scripts/run-tests.mjs test/unit --test-name-pattern=backoff   other --flags go to node
 //
+// The engine tests that take a store (test/integration, test/workflow, test/schedules) run once per store: SQLite,
+// then PostgreSQL (TW_TEST_STORE=postgres; server TW_TEST_PG_URL, default the local cluster).
+// TW_TEST_STORES=sqlite (or postgres) runs only that pass. When PostgreSQL cannot be reached its
+// pass fails under CI=true and is reported as skipped, with the reason, otherwise.
+//
 // Prints node's spec output as it runs and the totals as `# pass N` / `# fail N` lines. Exits
 // non-zero when migrations are stale, a test fails, a test process crashes, or no test was found.
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,6 +26,21 @@ const TEST_DIR = 'test';
 /** Directories run first, in this order; any other directory under test/ follows alphabetically. */
 const DIRECTORY_ORDER = ['unit', 'conformance', 'cli', 'integration'];
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+/** Groups whose tests take their store from TW_TEST_STORE (test/support/test-store.ts). */
+const PER_STORE_GROUPS = ['integration', 'workflow', 'schedules'];
+const STORES = (process.env.TW_TEST_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
+const PG_URL = process.env.TW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** null when the PostgreSQL test server answers, else why not (checked once, in a child process). */
+let pgProbe;
+function pgUnreachable() {
+  if (pgProbe !== undefined) return pgProbe;
+  const probe = `const pg = require('pg'); const c = new pg.Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.query('SELECT 1')).then(() => c.end()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['-e', probe, PG_URL], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
+  pgProbe = result.status === 0 ? null : `PostgreSQL unreachable at ${PG_URL}: ${(result.stderr || result.error?.message || 'no answer').trim()}`;
+  return pgProbe;
+}
 
 const toPosix = (path) => path.split(sep).join('/');
 
@@ -95,7 +115,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function runGroup(files, nodeFlags, tapFile) {
+function runGroup(files, nodeFlags, tapFile, env = process.env) {
   const args = [
     '--import',
     'tsx',
@@ -109,7 +129,7 @@ function runGroup(files, nodeFlags, tapFile) {
     ...files,
   ];
   return new Promise((resolveRun) => {
-    current = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    current = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
     current.on('error', (error) => {
       console.error(`could not start node: ${error.message}`);
       resolveRun({ code: 1, signal: null });
@@ -149,15 +169,31 @@ async function main() {
   const started = Date.now();
   try {
     for (const [group, groupList] of groupFiles(files)) {
-      console.log(`\n=== ${TEST_DIR}/${group === '.' ? '' : `${group}/`} (${groupList.length} file${groupList.length === 1 ? '' : 's'})`);
-      const tapFile = join(scratch, `${group === '.' ? 'root' : group}.tap`);
-      const { code, signal } = await runGroup(groupList, nodeFlags, tapFile);
-      const { totals, found } = readTotals(tapFile);
-      for (const name of COUNTERS) sum[name] += totals[name];
-      const failed = code !== 0 || !found;
-      if (failed && exitCode === 0) exitCode = code || 1;
-      if (signal) console.error(`test process for ${group} was killed by ${signal}`);
-      else if (!found) console.error(`test process for ${group} exited ${code} without a summary`);
+      const passes = PER_STORE_GROUPS.includes(group) ? STORES : [null];
+      for (const store of passes) {
+        const label = `${TEST_DIR}/${group === '.' ? '' : `${group}/`}${store ? ` [${store}]` : ''}`;
+        console.log(`\n=== ${label} (${groupList.length} file${groupList.length === 1 ? '' : 's'})`);
+        if (store === 'postgres' && pgUnreachable() !== null) {
+          if (process.env.CI === 'true') {
+            console.error(`FAILED: ${pgUnreachable()} (CI=true: the PostgreSQL pass must run)`);
+            sum.fail += groupList.length;
+            exitCode = exitCode || 1;
+          } else {
+            console.log(`skipped: ${pgUnreachable()}`);
+            sum.skipped += groupList.length;
+          }
+          continue;
+        }
+        const tapFile = join(scratch, `${group === '.' ? 'root' : group}${store ? `-${store}` : ''}.tap`);
+        const env = store ? { ...process.env, TW_TEST_STORE: store } : process.env;
+        const { code, signal } = await runGroup(groupList, nodeFlags, tapFile, env);
+        const { totals, found } = readTotals(tapFile);
+        for (const name of COUNTERS) sum[name] += totals[name];
+        const failed = code !== 0 || !found;
+        if (failed && exitCode === 0) exitCode = code || 1;
+        if (signal) console.error(`test process for ${label} was killed by ${signal}`);
+        else if (!found) console.error(`test process for ${label} exited ${code} without a summary`);
+      }
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -38,3 +38,27 @@ export { dagFromJson, type DagJson } from './workflow/graph/from-json.js';
 export { transformNode, conditionNode, httpNode, type HttpNodeConfig } from './workflow/graph/builtin-nodes.js';
 export type { DagResult, NodeInput } from './workflow/graph/execute.js';
 export { codeNode, runCodeInSandbox, SandboxError, type SandboxLimits } from './workflow/graph/code-node.js';
+export { PRIORITY_NAMES, type PriorityName, type FlowLimit, type LimitInput, type Breaker, type BreakerInput, type BreakerState, type BreakerChange } from './core/flow.js';
+export type { QueueInfo } from './runtime/flow-admin.js';
+export type { WorkerRecord, FlowChange, FlowSnapshot } from './store/types.js';
+export type { AutoscaleOptions } from './runtime/worker-options.js';
+export {
+  OVERLAP_POLICIES,
+  CATCH_UP_POLICIES,
+  type ScheduleInput,
+  type ScheduleDefinition,
+  type ScheduleTiming,
+  type OverlapPolicy,
+  type CatchUpPolicy,
+} from './core/schedule.js';
+export { ScheduleRunner } from './runtime/scheduler.js';
+export type { ScheduleOperations } from './store/store.js';
+export type { ScheduleRecord, ScheduleFire, Timer, TimerKind, TimerFilter, TimerStats, ClaimSchedulesResult } from './store/schedule-types.js';
+export { TIMER_KINDS } from './store/schedule-types.js';
+export { getRun, listRuns, RUN_STATUSES, type RunView, type RunStatus, type RunStep, type StepStatus, type RunTransition, type RunLog } from './workflow/run-view.js';
+export { RunTimeoutError } from './workflow/errors.js';
+export type { StepTools, ChildSpec } from './workflow/steps.js';
+export { onJobEnded, type EndedJob, type EndHook } from './runtime/end-hooks.js';
+export { sqlNode, type SqlNodeConfig, type SqlConnection } from './workflow/graph/sql-node.js';
+export { outputValidator, type JsonSchema } from './workflow/output-schema.js';
+export type { SqlQueryOptions, SqlQueryResult } from './store/store.js';

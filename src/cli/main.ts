@@ -9,8 +9,15 @@ import { registerEvents } from './commands/events.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
+import { registerSchedules } from './commands/schedules.js';
 import { registerStats } from './commands/stats.js';
+import { registerTimers } from './commands/timers.js';
 import { registerWorker } from './commands/worker.js';
+import { registerBreakers } from './commands/breakers.js';
+import { registerLimits } from './commands/limits.js';
+import { registerQueues } from './commands/queues.js';
+import { registerWorkers } from './commands/workers.js';
 import { reportError } from './report-error.js';
 
 // `taskwright jobs list | head` closes our stdout early: that is the reader's choice, not an error.
@@ -29,7 +36,7 @@ const program = new Command('taskwright')
   .addHelpText('after', '\nNew here? Run `taskwright dev` to watch example jobs run.');
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents, registerRuns]) {
+for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents, registerRuns, registerQueues, registerLimits, registerBreakers, registerWorkers, registerSchedules, registerTimers, registerServe]) {
   register(program, globals);
 }
 

@@ -46,6 +46,11 @@ export function printJob(job: Job): void {
   if (job.cancelRequested) lines.push(['cancel', 'requested; the worker aborts the handler']);
   if (job.idempotencyKey) lines.push(['key', job.idempotencyKey]);
   if (job.tags.length) lines.push(['tags', job.tags.join(', ')]);
+  if (job.groupKey) lines.push(['group', job.groupKey]);
+  if (job.concurrencyKey) lines.push(['conc. key', job.concurrencyKey]);
+  if (job.rateKey) lines.push(['rate key', job.rateKey]);
+  if (job.breakerKey) lines.push(['breaker', job.breakerKey]);
+  if (job.requiredTags.length) lines.push(['needs tags', job.requiredTags.join(', ')]);
   for (const [label, value] of lines) process.stdout.write(`${label.padEnd(11)}${String(value)}\n`);
 }
 

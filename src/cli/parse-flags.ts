@@ -1,5 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { ValidationError, describeValue } from '../core/errors.js';
+import { PRIORITY_NAMES, parseRate, type PriorityName } from '../core/flow.js';
 import { JOB_STATES, type JobState } from '../core/job.js';
 
 /** Flag parsers: each names the flag and what was expected, so bad input gets one clear line. */
@@ -60,4 +61,32 @@ export function list(value: string | undefined): string[] | undefined {
 /** Commander collector for repeatable flags (`--queue a --queue b`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `high`, `normal`, `low` or an integer. */
+export function priority(flag: string, value: string | undefined): number | PriorityName | undefined {
+  if (value === undefined) return undefined;
+  if (value in PRIORITY_NAMES) return value as PriorityName;
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new ValidationError(`expected ${flag} to be high, normal, low or an integer, got ${describeValue(value)}`);
+  }
+  return Number(value);
+}
+
+/** `N/DURATION`, e.g. `10/1s`. */
+export function rate(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  parseRate(flag, value);
+  return value;
+}
+
+/** `MIN:MAX`, e.g. `2:20`. */
+export function range(flag: string, value: string | undefined): { min: number; max: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+):(\d+)$/.exec(value);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || min < 1 || max < min || max > 10_000) {
+    throw new ValidationError(`expected ${flag} to be MIN:MAX with 1 <= MIN <= MAX <= 10000, got ${describeValue(value)}`);
+  }
+  return { min, max };
 }

@@ -37,10 +37,18 @@ function usageMessage(error: CommanderError, command: Command): string {
   }
 }
 
-/** The one line for a SQLite error (`SQLITE_BUSY`, `SQLITE_NOTADB`, ...): a store problem, not a bug. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/**
+ * The code of a store error: SQLite (`SQLITE_BUSY`, ...), a PostgreSQL server error (a SQLSTATE
+ * such as `28P01`, with a severity) or a network failure reaching the server. A store problem, not a bug.
+ */
 function storeErrorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  const code = e?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('SQLITE_') || NETWORK_CODES.has(code)) return code;
+  return typeof e?.severity === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /**

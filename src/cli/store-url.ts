@@ -26,9 +26,32 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
-const NOT_YET_AVAILABLE = new Set(['postgres', 'postgresql', 'redis', 'rediss']);
+const NOT_YET_AVAILABLE = new Set(['redis', 'rediss']);
 
-/** Only `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` and bare `.db`/`.sqlite` paths have a driver today. */
+/** What a store URL opens: an embedded SQLite file (or memory), or a PostgreSQL database and schema. */
+export type StoreSpec = { driver: 'sqlite'; path: string } | { driver: 'postgres'; connectionString: string; schema: string | undefined };
+
+/**
+ * `postgres://` and `postgresql://` URLs open the PostgreSQL store; a `schema` query parameter
+ * picks its schema (default `taskwright`) and is removed before the URL reaches the driver.
+ * Everything else must be a SQLite location.
+ */
+export function parseStoreUrl(choice: StoreChoice): StoreSpec {
+  if (/^postgres(ql)?:\/\//i.test(choice.url)) {
+    let url: URL;
+    try {
+      url = new URL(choice.url);
+    } catch {
+      throw new ValidationError(`expected ${choice.source} to be a URL like postgres://user@host:5432/db, got ${JSON.stringify(redactUrl(choice.url))}`);
+    }
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    return { driver: 'postgres', connectionString: url.toString(), schema };
+  }
+  return { driver: 'sqlite', path: sqlitePathOf(choice) };
+}
+
+/** `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` and bare `.db`/`.sqlite` paths open the embedded store. */
 export function sqlitePathOf(choice: StoreChoice): string {
   const { url, source } = choice;
   if (url === 'sqlite::memory:' || url === 'sqlite://:memory:') return ':memory:';
@@ -38,11 +61,11 @@ export function sqlitePathOf(choice: StoreChoice): string {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme !== undefined && NOT_YET_AVAILABLE.has(scheme)) {
     throw new ValidationError(
-      `the ${scheme} store driver is not available yet; use sqlite:PATH (got ${source} ${JSON.stringify(redactUrl(url))})`,
+      `the ${scheme} store driver is not available yet; use sqlite:PATH or postgres://... (got ${source} ${JSON.stringify(redactUrl(url))})`,
     );
   }
   throw new ValidationError(
-    `expected ${source === 'default' ? 'the store' : source} to be sqlite:PATH, sqlite::memory: or a path ending in .db or .sqlite, got ${JSON.stringify(redactUrl(url))}`,
+    `expected ${source === 'default' ? 'the store' : source} to be sqlite:PATH, sqlite::memory:, a path ending in .db or .sqlite, or postgres://user@host:5432/db, got ${JSON.stringify(redactUrl(url))}`,
   );
 }
 
@@ -58,9 +81,17 @@ function ensureParentDirectory(path: string): void {
   for (const each of missing) mkdirSync(each);
 }
 
-/** Opens the chosen store. Only the CLI (and user code) picks a driver; the runtime receives a Store. */
-export function openStore(choice: StoreChoice): Store {
-  const path = sqlitePathOf(choice);
+/**
+ * Opens the chosen store. Only the CLI (and user code) picks a driver; the runtime receives a
+ * Store. The PostgreSQL driver (and its client library) is loaded only when a postgres URL is used.
+ */
+export async function openStore(choice: StoreChoice): Promise<Store> {
+  const spec = parseStoreUrl(choice);
+  if (spec.driver === 'postgres') {
+    const { postgresStore } = await import('../stores/postgres/index.js');
+    return postgresStore({ connectionString: spec.connectionString, ...(spec.schema === undefined ? {} : { schema: spec.schema }) });
+  }
+  const path = spec.path;
   try {
     if (path !== ':memory:') ensureParentDirectory(path);
     return sqliteStore(path);

@@ -42,6 +42,14 @@ export interface Job<Payload = unknown, Result = unknown> {
   cancelRequested: boolean;
   checkpointToken: string | null;
   budget: Budget | null;
+  /** W3C traceparent of the span that enqueued the job (absent when the driver does not keep it) */
+  traceParent?: string | null;
+  /** flow control: fairness group, limit keys, breaker key, worker tags the job needs */
+  groupKey: string | null;
+  concurrencyKey: string | null;
+  rateKey: string | null;
+  breakerKey: string | null;
+  requiredTags: string[];
 }
 
 /** A fully validated job ready to be inserted; produced by `compileJobOptions`. */
@@ -60,6 +68,20 @@ export interface NewJob {
   deadLetter: boolean;
   /** JSON of a compiled Budget, or null */
   budgetJson: string | null;
+  /** W3C traceparent of the enqueuing span, so the job's attempts join its trace */
+  traceParent?: string | null;
+  /**
+   * priority times the aging step: how much earlier than its wait time the job is ordered. The
+   * claim orders by (eligible time - lead), which ages waiting jobs without any update.
+   */
+  priorityLeadMs: number;
+  /** fairness group; jobs of different groups interleave */
+  groupKey: string | null;
+  concurrencyKey: string | null;
+  rateKey: string | null;
+  breakerKey: string | null;
+  /** worker tags the job needs, sorted, or [] for any worker */
+  requiredTags: string[];
 }
 
 export interface EnqueueResult {
@@ -76,6 +98,8 @@ export interface JobLogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   fields?: Record<string, unknown> | undefined;
+  /** the workflow step that wrote it (`step.log` inside `step.run`), if any */
+  stepId?: string | undefined;
 }
 
 export interface JobTransition {

@@ -3,6 +3,7 @@ import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { compileBudget, type BudgetInput } from './budget.js';
 import { parseDuration, type Duration } from './duration.js';
 import { ValidationError, describeValue } from './errors.js';
+import { DEFAULT_AGING_STEP_MS, PRIORITY_NAMES, validateFlowKey, type PriorityName } from './flow.js';
 import type { NewJob } from './job.js';
 
 const durationSchema = z.union([z.number(), z.string()]);
@@ -11,8 +12,8 @@ const durationSchema = z.union([z.number(), z.string()]);
 export interface EnqueueOptions {
   /** queue name; workers select queues. Default `default`. */
   queue?: string;
-  /** higher runs first. Default 0. */
-  priority?: number;
+  /** higher runs first: an integer or `high` (10), `normal` (0), `low` (-10). Default 0. A waiting job gains a level per aging step. */
+  priority?: number | PriorityName;
   /** run no sooner than this long from now */
   delay?: Duration;
   /** run no sooner than this time (Date, epoch ms or ISO text) */
@@ -32,12 +33,22 @@ export interface EnqueueOptions {
   deadLetter?: boolean;
   /** for workflow runs: what the run may spend, and what happens when it passes a limit */
   budget?: BudgetInput;
+  /** fairness group (e.g. a tenant): jobs of different groups interleave instead of queueing behind one backlog */
+  group?: string;
+  /** the limit key whose concurrency limit this job counts against (see `setLimit`) */
+  concurrencyKey?: string;
+  /** the limit key whose rate limit this job counts against */
+  rateKey?: string;
+  /** the circuit breaker this job's outcomes feed, and that holds it while open */
+  breakerKey?: string;
+  /** only workers that have every one of these tags claim the job (e.g. ['gpu']) */
+  requireTags?: string[];
 }
 
 const enqueueSchema = z
   .object({
     queue: z.string().min(1).max(200).regex(/^[\w.:-]+$/),
-    priority: z.number().int().min(-1_000_000).max(1_000_000),
+    priority: z.union([z.number().int().min(-1_000_000).max(1_000_000), z.enum(['high', 'normal', 'low'])]),
     delay: durationSchema,
     runAt: z.union([z.date(), z.number(), z.string()]),
     attempts: z.number().int().min(1).max(1000),
@@ -59,6 +70,11 @@ const enqueueSchema = z
     tags: z.array(z.string().min(1).max(100)).max(50),
     deadLetter: z.boolean(),
     budget: z.record(z.string(), z.unknown()),
+    group: z.string(),
+    concurrencyKey: z.string(),
+    rateKey: z.string(),
+    breakerKey: z.string(),
+    requireTags: z.array(z.string().regex(/^[\w.:-]{1,100}$/)).max(20),
   })
   .partial()
   .strict();
@@ -66,7 +82,7 @@ const enqueueSchema = z
 /** What each option must look like, for error messages that say what was expected. */
 const EXPECTED: Record<string, string> = {
   queue: 'a name of letters, digits, _ . : or - (1 to 200 characters)',
-  priority: 'an integer between -1000000 and 1000000',
+  priority: 'an integer between -1000000 and 1000000, or high, normal or low',
   delay: 'a duration like 5s or a number of milliseconds',
   runAt: 'a Date, epoch milliseconds or an ISO date',
   attempts: 'a positive integer (at most 1000)',
@@ -77,6 +93,11 @@ const EXPECTED: Record<string, string> = {
   tags: 'an array of non-empty strings',
   deadLetter: 'a boolean',
   budget: 'an object { tokens, costUsd, wallTime, steps, onBreach }',
+  group: 'a key like tenant:42',
+  concurrencyKey: 'a key like tenant:42',
+  rateKey: 'a key like api:stripe',
+  breakerKey: 'a key like api:stripe',
+  requireTags: 'an array of worker tags (letters, digits, _ . : -)',
 };
 
 /** Turns the first zod issue into one line: `expected attempts to be a positive integer, got 0`. */
@@ -138,8 +159,11 @@ export function validateJobName(name: unknown): string {
   return name;
 }
 
-/** Validates enqueue options and fills every default, so stores receive complete rows. */
-export function compileJobOptions(name: string, payload: unknown, options: EnqueueOptions | undefined, now: number): NewJob {
+/**
+ * Validates enqueue options and fills every default, so stores receive complete rows.
+ * `agingStepMs`: how long a job waits to gain one priority level.
+ */
+export function compileJobOptions(name: string, payload: unknown, options: EnqueueOptions | undefined, now: number, agingStepMs = DEFAULT_AGING_STEP_MS): NewJob {
   validateJobName(name);
   const parsed = enqueueSchema.safeParse(options ?? {});
   if (!parsed.success) throw new ValidationError(zodIssueMessage(parsed.error, options, EXPECTED, 'enqueue options'));
@@ -163,11 +187,20 @@ export function compileJobOptions(name: string, payload: unknown, options: Enque
   if (opts.runAt !== undefined) runAt = parseRunAt(opts.runAt);
   const timeoutMs = opts.timeout === undefined ? null : parseDuration(opts.timeout, 'timeout');
   if (timeoutMs === 0) throw new ValidationError('expected timeout to be a positive duration, got 0');
+  const priority = typeof opts.priority === 'string' ? PRIORITY_NAMES[opts.priority] : (opts.priority ?? 0);
+  const key = (field: 'group' | 'concurrencyKey' | 'rateKey' | 'breakerKey'): string | null =>
+    opts[field] === undefined ? null : validateFlowKey(field, opts[field]);
   return {
     queue: opts.queue ?? DEFAULT_QUEUE,
     name,
     payloadJson,
-    priority: opts.priority ?? 0,
+    priority,
+    priorityLeadMs: priority * agingStepMs,
+    groupKey: key('group'),
+    concurrencyKey: key('concurrencyKey'),
+    rateKey: key('rateKey'),
+    breakerKey: key('breakerKey'),
+    requiredTags: opts.requireTags?.length ? [...new Set(opts.requireTags)].sort() : [],
     runAt,
     maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS,
     backoff: compileBackoff(opts.backoff),

@@ -1,14 +1,25 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { parseDuration, type Duration } from '../core/duration.js';
 import { NotFoundError, ValidationError, describeValue } from '../core/errors.js';
+import { compileAging, type Breaker, type BreakerInput, type FlowLimit, type LimitInput } from '../core/flow.js';
 import type { EnqueueResult, Job } from '../core/job.js';
 import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
+import type { ScheduleInput } from '../core/schedule.js';
+import type { ScheduleFire, ScheduleRecord, Timer, TimerFilter, TimerStats } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
-import type { CheckpointStats, JobDetails, JobFilter, NameStats, QueueStats, StepRecord } from '../store/types.js';
+import type { CheckpointStats, JobDetails, JobFilter, NameStats, QueueStats, StepRecord, WorkerRecord } from '../store/types.js';
 import { EngineEventBus, type EngineEventName, type EngineEvents } from '../telemetry/events.js';
-import { DEFAULT_COMPRESSION_THRESHOLD } from './checkpoint-codec.js';
+import { activeTraceParent } from '../telemetry/trace-context.js';
+import { EventFeedPublisher, type FeedPublisherOptions } from './event-feed.js';
+import { CHECKPOINT_STEP_ID } from '../store/journal.js';
+import { DEFAULT_COMPRESSION_THRESHOLD, expandStep } from './checkpoint-codec.js';
+import { checkFlowSupport, createFlowAdmin, type QueueInfo } from './flow-admin.js';
 import { defineJob, HandlerRegistry, isJobDefinition, type JobDefinition, type JobHandler } from './handlers.js';
+import { endedFromJob, runEndHooks, type EndHookTools } from './end-hooks.js';
 import { createMaintenance, DEFAULT_RETENTION, type RetentionPolicy } from './maintenance.js';
+import { ScheduleRunner } from './scheduler.js';
+import { ScheduleService, scheduleStore } from './schedules.js';
+import { TimerService } from './timers.js';
 import { compileWorkerOptions, type WorkerOptions } from './worker-options.js';
 import { Worker } from './worker.js';
 
@@ -17,8 +28,13 @@ export interface TaskwrightOptions {
   clock?: Clock;
   /** how long finished jobs, their results and logs are kept. Defaults: completed 7d, failed 30d. */
   retention?: { completed?: Duration; failed?: Duration };
-  /** checkpoint data larger than this (bytes of JSON) is compressed. Default 16 KiB. */
+  /** checkpoint data and step outputs larger than this (bytes of JSON) are stored compressed. Default 16 KiB. */
   checkpointCompressionThreshold?: number;
+  /**
+   * how long a job waits to gain one priority level, so low priority work is never starved.
+   * Default 10s; `false` orders by priority first (one level outweighs about 11 days of waiting).
+   */
+  priorityAging?: Duration | false;
 }
 
 export interface EnqueueItem<Payload = unknown> {
@@ -46,11 +62,20 @@ export class Taskwright {
   readonly store: Store;
   readonly clock: Clock;
   readonly events = new EngineEventBus();
+  /** identifies this engine's entries in the store's event feed */
+  readonly instanceId = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  private feedPublisher: EventFeedPublisher | null = null;
   private readonly registry = new HandlerRegistry();
   private readonly workers = new Set<Worker>();
   private readonly retention: RetentionPolicy;
   private readonly checkpointThresholdBytes: number;
   private readonly maintenance: ReturnType<typeof createMaintenance>;
+  private readonly agingStepMs: number;
+  private readonly flow: ReturnType<typeof createFlowAdmin>;
+  private readonly schedules: ScheduleService;
+  private readonly timers: TimerService;
+  private runner: ScheduleRunner | null = null;
+  private readonly endTools: EndHookTools;
 
   constructor(options: TaskwrightOptions) {
     if (!options || typeof options.store?.claim !== 'function') {
@@ -67,7 +92,19 @@ export class Taskwright {
       throw new ValidationError(`expected checkpointCompressionThreshold to be a non-negative integer, got ${describeValue(threshold)}`);
     }
     this.checkpointThresholdBytes = threshold;
-    this.maintenance = createMaintenance(this.store, this.events, this.clock, this.retention);
+    this.endTools = { store: this.store, events: this.events, now: () => this.clock.now(), definition: (name) => this.registry.get(name) };
+    this.maintenance = createMaintenance(this.store, this.events, this.clock, this.retention, this.endTools);
+    this.agingStepMs = compileAging(options.priorityAging);
+    this.flow = createFlowAdmin(this.store, this.clock);
+    this.schedules = new ScheduleService(this.store, this.clock, (name) => this.registry.get(name)?.defaults);
+    this.timers = new TimerService(this.store, this.clock);
+  }
+
+  /** One schedule runner per engine, shared by its workers; null when the store has no schedules. */
+  private get scheduleRunner(): ScheduleRunner | null {
+    if (!this.store.capabilities.schedules) return null;
+    this.runner ??= new ScheduleRunner(scheduleStore(this.store), this.clock, this.events);
+    return this.runner;
   }
 
   /** Register a handler by name, or job definitions made with `defineJob`. */
@@ -89,6 +126,11 @@ export class Taskwright {
     return this.registry.names();
   }
 
+  /** The registered definition of a job or workflow name, if any. */
+  getDefinition(name: string): JobDefinition | undefined {
+    return this.registry.get(name);
+  }
+
   on<K extends EngineEventName>(name: K, listener: (event: EngineEvents[K]) => void): () => void {
     return this.events.on(name, listener);
   }
@@ -103,16 +145,45 @@ export class Taskwright {
   }
 
   /** Enqueue many jobs in one store round trip (one transaction). Results come back in order. */
-  async enqueueMany(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
+  enqueueMany(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
+    return this.enqueueOn(this.store, items);
+  }
+
+  /**
+   * Enqueue through another handle on this engine's store, with this engine's handler defaults
+   * and events. With PostgreSQL, `store.withClient(client)` binds to your own transaction, so the
+   * jobs exist exactly when your data does:
+   *
+   * ```ts
+   * await client.query('BEGIN');
+   * await client.query('INSERT INTO orders ...');
+   * await tw.withStore(pgStore.withClient(client)).enqueue('order.confirm', { orderId });
+   * await client.query('COMMIT'); // the job appears (and workers wake) only now
+   * ```
+   */
+  withStore(store: Store): { enqueue: Taskwright['enqueue']; enqueueMany: Taskwright['enqueueMany'] } {
+    if (typeof store?.enqueue !== 'function') throw new ValidationError(`expected a Taskwright store, got ${describeValue(store)}`);
+    const enqueueMany = (items: readonly EnqueueItem[]) => this.enqueueOn(store, items);
+    return {
+      enqueueMany,
+      enqueue: async (name, payload, options) => (await enqueueMany([{ name, payload, options }]))[0] as EnqueueResult,
+    };
+  }
+
+  private async enqueueOn(store: Store, items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
     if (!Array.isArray(items)) throw new ValidationError(`expected an array of jobs, got ${describeValue(items)}`);
     const now = this.clock.now();
     const jobs = items.map((item, index) => {
       if (typeof item !== 'object' || item === null) throw new ValidationError(`expected job ${index} to be { name, payload, options }, got ${describeValue(item)}`);
       const defaults = this.registry.get(item.name)?.defaults;
       const options = defaults ? { ...defaults, ...item.options } : item.options;
-      return compileJobOptions(item.name, item.payload, options, now);
+      return compileJobOptions(item.name, item.payload, options, now, this.agingStepMs);
     });
-    const results = await this.store.enqueue(jobs, now);
+    // The enqueuer's span (an HTTP request, a parent job) becomes the parent of the job's attempts.
+    const traceParent = activeTraceParent();
+    if (traceParent) for (const job of jobs) job.traceParent = traceParent;
+    checkFlowSupport(store, jobs);
+    const results = await store.enqueue(jobs, now);
     if (this.events.has('job:enqueued')) {
       results.forEach((r, i) => {
         const job = jobs[i]!;
@@ -133,6 +204,8 @@ export class Taskwright {
         events: this.events,
         checkpointThresholdBytes: this.checkpointThresholdBytes,
         maintenance: (now) => this.maintenance.run(now),
+        scheduler: this.scheduleRunner,
+        endTools: this.endTools,
       },
       compiled,
     );
@@ -158,7 +231,12 @@ export class Taskwright {
     await worker.start();
     const deadline = Date.now() + timeoutMs;
     try {
+      // The store is read in several steps while the worker keeps claiming, so a job can move
+      // between two reads (e.g. claimed from scheduled to running while a networked store answers).
+      // Idle counts only when seen twice in a row with the worker holding nothing before and after.
+      let idleChecks = 0;
       for (;;) {
+        const workerIdleBefore = worker.isIdle;
         // running in the store too: an outcome may be finished here but not yet written
         const runnable =
           (await this.store.listJobs({ state: 'queued', limit: 1 })).length +
@@ -167,7 +245,9 @@ export class Taskwright {
         const dueBeforeDeadline = (await this.store.stats(this.clock.now())).some((q) => q.counts.scheduled > 0)
           ? (await this.store.listJobs({ state: 'scheduled', limit: 1000 })).some((j) => j.runAt <= this.clock.now() + (deadline - Date.now()))
           : false;
-        if (runnable === 0 && !dueBeforeDeadline) break;
+        const idle = workerIdleBefore && worker.isIdle && runnable === 0 && !dueBeforeDeadline;
+        idleChecks = idle ? idleChecks + 1 : 0;
+        if (idleChecks >= 2) break;
         if (Date.now() > deadline) throw new ValidationError(`drain did not finish within ${timeoutMs}ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -188,7 +268,9 @@ export class Taskwright {
   async getJobDetails(id: string): Promise<JobDetails & { steps: StepRecord[] }> {
     const details = await this.store.getJobDetails(String(id));
     if (!details) throw new NotFoundError(`no job with id ${JSON.stringify(id)}`, { jobId: id });
-    return { ...details, steps: await this.store.listSteps(String(id)) };
+    // the journal's checkpoint record is shown as `job.checkpointToken`, not as a step
+    const steps = (await this.store.listSteps(String(id))).filter((s) => s.stepId !== CHECKPOINT_STEP_ID).map(expandStep);
+    return { ...details, steps };
   }
 
   listJobs(filter: JobFilter = {}): Promise<Job[]> {
@@ -197,7 +279,12 @@ export class Taskwright {
 
   /** Cancel a job: a waiting job never starts; a running one sees `ctx.signal` abort and ends cancelled. */
   async cancel(id: string): Promise<Job> {
-    return (await this.store.cancel(String(id), this.clock.now())).job;
+    const { job, requested } = await this.store.cancel(String(id), this.clock.now());
+    // A waiting job ends here and now (a running one ends in its worker, which runs the hooks).
+    const ended = requested ? null : endedFromJob(job, 'cancel');
+    if (!requested) this.events.emit('job:cancelled', { jobId: job.id, name: job.name, queue: job.queue, attempt: job.attempt });
+    if (ended) await runEndHooks(ended, this.endTools, (error) => this.events.emit('worker:error', { workerId: 'control', error, during: 'end hook' }));
+    return job;
   }
 
   /** Run a failed, dead or cancelled job again from its first attempt. */
@@ -243,6 +330,65 @@ export class Taskwright {
     return { eventId: event.id, woken };
   }
 
+  // --- flow control: limits, queues, breakers, workers (enforced by the store across processes)
+
+  /**
+   * Set the limit of a key: at most `concurrency` of its jobs running at once and/or at most
+   * `rate` starts per interval (`'10/1s'` or `{ count: 10, per: '1s' }`), across every worker.
+   * Jobs count against a key through `concurrencyKey` / `rateKey`; the key `queue:NAME` limits a
+   * whole queue. Jobs over a limit wait queued; they do not fail or spend an attempt.
+   */
+  setLimit(key: string, limit: LimitInput): Promise<FlowLimit> {
+    return this.flow.setLimit(key, limit);
+  }
+
+  /** Remove a key's limit (NotFoundError when it has none). */
+  deleteLimit(key: string): Promise<void> {
+    return this.flow.deleteLimit(key);
+  }
+
+  listLimits(): Promise<FlowLimit[]> {
+    return this.flow.listLimits();
+  }
+
+  /** Stop every worker from starting jobs of this queue until `resumeQueue`; running jobs finish. */
+  pauseQueue(queue: string): Promise<void> {
+    return this.flow.pauseQueue(queue);
+  }
+
+  resumeQueue(queue: string): Promise<void> {
+    return this.flow.resumeQueue(queue);
+  }
+
+  /** Every queue with its counts per state and whether it is paused. */
+  listQueues(): Promise<QueueInfo[]> {
+    return this.flow.listQueues();
+  }
+
+  /**
+   * Configure the circuit breaker of a key (jobs join it with `breakerKey`): open after `failures`
+   * consecutive failures (default 5) or an `errorRate` over `window` once it saw `minCalls`; stay
+   * open `cooldown` (default 30s), then let one probe through. Unconfigured keys use the defaults.
+   */
+  configureBreaker(key: string, options: BreakerInput): Promise<void> {
+    return this.flow.configureBreaker(key, options);
+  }
+
+  /** Close a breaker now and clear its counters (NotFoundError for a key never seen). */
+  resetBreaker(key: string): Promise<void> {
+    return this.flow.resetBreaker(key);
+  }
+
+  /** Breakers with their state, counters and last change. */
+  listBreakers(): Promise<Breaker[]> {
+    return this.flow.listBreakers();
+  }
+
+  /** Registered workers of every process on this store, with their last heartbeat. */
+  listWorkers(): Promise<WorkerRecord[]> {
+    return this.flow.listWorkers();
+  }
+
   /** Rescue expired leases now (workers also do this on their own). */
   rescueExpired(): Promise<number> {
     return this.maintenance.rescue(this.clock.now());
@@ -253,9 +399,110 @@ export class Taskwright {
     return this.maintenance.prune(this.clock.now());
   }
 
+  /**
+   * Copy this engine's events into the store's event feed (when the store has one), so a server
+   * in another process can stream them to WebSocket clients. Events are appended in batches, off
+   * the claim/settle path. Returns false when the store has no feed.
+   */
+  publishEvents(options: FeedPublisherOptions = {}): boolean {
+    if (!this.store.capabilities.eventFeed || !this.store.appendFeed) return false;
+    this.feedPublisher ??= new EventFeedPublisher(this.store, this.events, this.clock, this.instanceId, options);
+    this.feedPublisher.start();
+    return true;
+  }
+
+  // --- schedules
+
+  /**
+   * Create a schedule that enqueues a job (or starts a workflow run) on a cron expression in a
+   * time zone, every fixed interval, or once:
+   *
+   * ```ts
+   * await tw.createSchedule('nightly-report', { cron: '0 2 * * *', timezone: 'Europe/Berlin', job: 'report.build', payload: { kind: 'daily' } });
+   * await tw.createSchedule('poll', { every: '15m', job: 'feed.poll', start: '2026-12-01T00:00:00Z', end: '2026-12-31T00:00:00Z', maxRuns: 100 });
+   * await tw.createSchedule('launch', { at: '2026-12-24T18:00:00Z', workflow: 'launch.run', overlap: 'allow' });
+   * ```
+   *
+   * `overlap` (skip, allow, queue-one) says what a due time does while the previous fired job is
+   * unfinished; `catchUp` (none, latest, all within `catchUpWindow`) which due times missed while
+   * no worker ran fire late. Every worker fires due schedules; each due time fires once. With
+   * `replace: true` an existing schedule of this id gets the new definition (for code that
+   * declares its schedules at every start).
+   */
+  createSchedule(id: string, input: ScheduleInput, options: { replace?: boolean; paused?: boolean } = {}): Promise<ScheduleRecord> {
+    return this.schedules.create(id, input, options);
+  }
+
+  /** Change some fields of a schedule (same shape as create); run counts and history are kept. */
+  updateSchedule(id: string, changes: ScheduleInput): Promise<ScheduleRecord> {
+    return this.schedules.update(id, changes);
+  }
+
+  /** Stop firing until resumed. */
+  pauseSchedule(id: string): Promise<ScheduleRecord> {
+    return this.schedules.pause(id);
+  }
+
+  /** Fire again from the next due time after now (times passed while paused are not caught up). */
+  resumeSchedule(id: string): Promise<ScheduleRecord> {
+    return this.schedules.resume(id);
+  }
+
+  /** Enqueue the schedule's job now, outside its cadence (recorded in its history as `triggered`). */
+  triggerSchedule(id: string): Promise<ScheduleFire> {
+    return this.schedules.trigger(id);
+  }
+
+  /** Delete a schedule and its history; jobs it already fired are kept. */
+  deleteSchedule(id: string): Promise<void> {
+    return this.schedules.delete(id);
+  }
+
+  /** A schedule (next and last fire, run count) with its history, newest first. */
+  getSchedule(id: string, historyLimit = 50): Promise<{ schedule: ScheduleRecord; fires: ScheduleFire[] }> {
+    return this.schedules.get(id, historyLimit);
+  }
+
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return this.schedules.list();
+  }
+
+  /** Fire every schedule due now (workers do this on their own; useful with a test clock). */
+  async fireDueSchedules(): Promise<ScheduleFire[]> {
+    const runner = this.scheduleRunner;
+    if (!runner) scheduleStore(this.store); // throws: this store has no schedules
+    return (runner as ScheduleRunner).fireDue(this.clock.now());
+  }
+
+  // --- timers
+
+  /**
+   * Pending stored timers, soonest first: delayed jobs, retry backoffs, snoozes, workflow sleeps
+   * and event waits, running attempts' timeouts, schedules' next due times.
+   */
+  listTimers(filter: TimerFilter = {}): Promise<Timer[]> {
+    return this.timers.list(filter);
+  }
+
+  /** How many timers are pending and when the next one fires. */
+  timerStats(): Promise<TimerStats> {
+    return this.timers.stats();
+  }
+
+  /** Cancel what a timer would do: `job:ID` cancels the waiting job, `schedule:ID` skips that due time. */
+  cancelTimer(id: string): Promise<{ timer: string; result: string }> {
+    return this.timers.cancel(id);
+  }
+
+  /** End attempts past their stored timeout whose worker did not (workers also do this on their own). */
+  fireStoredTimeouts(): Promise<number> {
+    return this.maintenance.fireTimeouts(this.clock.now());
+  }
+
   /** Stop every worker of this engine and close the store. */
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((w) => w.stop()));
+    await this.feedPublisher?.stop();
     await this.store.close();
   }
 }

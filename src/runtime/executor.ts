@@ -1,10 +1,15 @@
 import type { Clock } from '../core/clock.js';
 import type { EnqueueResult, JobLogEntry } from '../core/job.js';
 import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
+import { ValidationError } from '../core/errors.js';
+import type { SqlQueryOptions, SqlQueryResult } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import type { ClaimedJob, Outcome } from '../store/types.js';
 import type { EngineEventBus, EngineEvents } from '../telemetry/events.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { activeTraceParent } from '../telemetry/trace-context.js';
+import { runInAttemptContext } from '../telemetry/tracing.js';
+import { checkpointRecord } from '../store/journal.js';
+import { compressStep, decodeCheckpoint, encodeCheckpoint, expandStep } from './checkpoint-codec.js';
 import { LeaseLostError, type JobContext, type WorkflowEventName } from './context.js';
 import type { HandlerRegistry } from './handlers.js';
 import { outcomeForError } from './outcome.js';
@@ -24,7 +29,8 @@ export class ActiveJob {
   // Created on first use: most handlers never look at their signal, and an AbortController per
   // job is a measurable share of the hot path.
   private controller: AbortController | null = null;
-  private abortReason: unknown = undefined;
+  /** why the attempt was aborted (timeout, cancel, shutdown, lost lease), or undefined */
+  abortReason: unknown = undefined;
   done = false;
   /** the handler's return value, kept for the completion event */
   result: unknown;
@@ -75,10 +81,11 @@ class Context implements JobContext {
     const c = this.active.claimed;
     const deps = this.deps;
     this.journalCache ??= {
-      list: () => deps.store.listSteps(c.id),
-      listOf: (jobId) => deps.store.listSteps(jobId),
+      list: async () => (await deps.store.listSteps(c.id)).map(expandStep),
+      listOf: async (jobId) => (await deps.store.listSteps(jobId)).map(expandStep),
       save: async (step) => {
-        if (!(await deps.store.saveStep(c.id, deps.workerId, c.attempt, step))) throw new LeaseLostError(c.id);
+        const stored = compressStep(step, deps.checkpointThresholdBytes);
+        if (!(await deps.store.saveStep(c.id, deps.workerId, c.attempt, stored))) throw new LeaseLostError(c.id);
       },
       waitFor: async (stepId, event) => {
         if (!(await deps.store.waitForEvent(c.id, deps.workerId, c.attempt, stepId, event))) throw new LeaseLostError(c.id);
@@ -97,10 +104,11 @@ class Context implements JobContext {
     return { jobId: c.id, name: c.name, queue: c.queue, attempt: c.attempt };
   }
 
+  /** A checkpoint is a journal record: one write path with steps, handed to the next attempt by claim. */
   async checkpoint(token: string, data?: unknown): Promise<void> {
     const { store, clock, workerId, checkpointThresholdBytes, events } = this.deps;
     const stored = encodeCheckpoint(token, data, checkpointThresholdBytes);
-    const ok = await store.saveCheckpoint(this.job.id, workerId, this.job.attempt, stored, clock.now());
+    const ok = await store.saveStep(this.job.id, workerId, this.job.attempt, checkpointRecord(stored, this.job.attempt, clock.now()));
     if (!ok) throw new LeaseLostError(this.job.id);
     events.emit('job:checkpoint', { ...this.ref(), token, bytes: stored.data.byteLength, compressed: stored.encoding === 'gzip' });
   }
@@ -109,12 +117,22 @@ class Context implements JobContext {
     const { store, clock, registry } = this.deps;
     const now = clock.now();
     const defaults = registry.get(name)?.defaults;
-    const [result] = await store.enqueue([compileJobOptions(name, payload, defaults ? { ...defaults, ...options } : options, now)], now);
+    const job = compileJobOptions(name, payload, defaults ? { ...defaults, ...options } : options, now);
+    // a child run or follow-up job joins the trace of the job that started it
+    const traceParent = activeTraceParent() ?? this.active.claimed.traceParent ?? null;
+    if (traceParent) job.traceParent = traceParent;
+    const [result] = await store.enqueue([job], now);
     return result as EnqueueResult;
   }
 
   emit<K extends WorkflowEventName>(name: K, event: EngineEvents[K]): void {
     this.deps.events.emit(name, event);
+  }
+
+  async sql(query: string, params: readonly unknown[] | Record<string, unknown> = [], options: Partial<SqlQueryOptions> = {}): Promise<SqlQueryResult> {
+    const store = this.deps.store;
+    if (!store.capabilities.sqlQuery || !store.sqlQuery) throw new ValidationError(`the ${store.driver} store cannot run SQL queries (capabilities.sqlQuery is off)`);
+    return store.sqlQuery(query, params, { readOnly: options.readOnly ?? true, maxRows: options.maxRows ?? 1000 });
   }
 
   async sendEvent(name: string, data: unknown = null): Promise<void> {
@@ -128,8 +146,8 @@ class Context implements JobContext {
     events.emit('job:progress', { ...this.ref(), progress: value });
   }
 
-  async log(message: string, fields?: Record<string, unknown>, level: JobLogEntry['level'] = 'info'): Promise<void> {
-    const entry: JobLogEntry = { jobId: this.job.id, attempt: this.job.attempt, at: this.deps.clock.now(), level, message: String(message), fields };
+  async log(message: string, fields?: Record<string, unknown>, level: JobLogEntry['level'] = 'info', stepId?: string): Promise<void> {
+    const entry: JobLogEntry = { jobId: this.job.id, attempt: this.job.attempt, at: this.deps.clock.now(), level, message: String(message), fields, ...(stepId && { stepId }) };
     await this.deps.store.appendLogs([entry]);
     this.deps.events.emit('job:log', entry);
   }
@@ -152,7 +170,7 @@ export function executeJob(active: ActiveJob, deps: ExecutorDeps, finish: (activ
   let pending: unknown;
   try {
     const payload = JSON.parse(claimed.payloadJson) as unknown;
-    pending = definition.handler(payload, new Context(active, deps, payload));
+    pending = runInAttemptContext(deps.workerId, claimed.id, () => definition.handler(payload, new Context(active, deps, payload)));
   } catch (error) {
     fail(error);
     return;

@@ -16,6 +16,8 @@ export interface JobDefinition<Payload = any, Result = unknown> {
   readonly name: string;
   readonly handler: JobHandler<Payload, Result>;
   readonly defaults: EnqueueOptions;
+  /** set for workflow definitions: what the runtime's end hooks need to know about the run */
+  readonly workflow?: { onError?: string; nodes?: readonly string[] };
 }
 
 export function defineJob<Payload = unknown, Result = unknown>(

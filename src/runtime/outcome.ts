@@ -40,6 +40,6 @@ export function outcomeForError(job: ClaimedJob, error: unknown, now: number, ra
   // The run itself asked to end cancelled (e.g. a budget breach with the cancel policy).
   if (code === 'cancel_run') return { type: 'cancelled', error: jobError };
   const terminal = job.deadLetter ? 'dead' : 'failed';
-  if (code === 'non_retryable' || job.attempt >= job.maxAttempts) return { type: terminal, error: jobError };
+  if (code === 'non_retryable' || code === 'run_timeout' || job.attempt >= job.maxAttempts) return { type: terminal, error: jobError };
   return { type: 'retry', error: jobError, runAt: now + backoffDelay(job.backoff, job.attempt, random) };
 }

@@ -2,6 +2,23 @@ import { z } from 'zod';
 import { parseDuration, type Duration } from '../core/duration.js';
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_QUEUE, zodIssueMessage } from '../core/options.js';
+import type { CompiledAutoscale } from './autoscaler.js';
+
+export interface AutoscaleOptions {
+  /** the pool's concurrency stays between min and max */
+  min: number;
+  max: number;
+  /** how often to decide. Default 1s. */
+  interval?: Duration;
+  /** grow when mean utilization is at least this and jobs wait. Default 0.8. */
+  scaleUpAt?: number;
+  /** shrink when mean utilization is below this. Default 0.3. */
+  scaleDownAt?: number;
+  /** no growth sooner than this after a change. Default 5s. */
+  upCooldown?: Duration;
+  /** no shrinking sooner than this after a change. Default 30s. */
+  downCooldown?: Duration;
+}
 
 export interface WorkerOptions {
   /** handlers running at once. Default 10. */
@@ -22,6 +39,12 @@ export interface WorkerOptions {
   rescueInterval?: Duration;
   /** stop on SIGTERM / SIGINT. Default false in the library, true in the CLI. */
   handleSignals?: boolean;
+  /** this worker's tags: it also claims jobs that require some of them (`requireTags`). Default none. */
+  tags?: string[];
+  /** grow and shrink concurrency between min and max from queue depth and utilization */
+  autoscale?: AutoscaleOptions;
+  /** fire due schedules from this worker (any number of workers may; each due time fires once). Default true. */
+  schedules?: boolean;
 }
 
 export interface CompiledWorkerOptions {
@@ -34,6 +57,9 @@ export interface CompiledWorkerOptions {
   cancelPollMs: number;
   rescueMs: number;
   handleSignals: boolean;
+  tags: string[];
+  autoscale: CompiledAutoscale | null;
+  schedules: boolean;
 }
 
 const durationSchema = z.union([z.number(), z.string()]);
@@ -48,6 +74,20 @@ const schema = z
     cancelPollInterval: durationSchema,
     rescueInterval: durationSchema,
     handleSignals: z.boolean(),
+    tags: z.array(z.string().regex(/^[\w.:-]{1,100}$/)).max(50),
+    autoscale: z
+      .object({
+        min: z.number().int().min(1).max(10_000),
+        max: z.number().int().min(1).max(10_000),
+        interval: durationSchema,
+        scaleUpAt: z.number().gt(0).max(1),
+        scaleDownAt: z.number().min(0).lt(1),
+        upCooldown: durationSchema,
+        downCooldown: durationSchema,
+      })
+      .partial({ interval: true, scaleUpAt: true, scaleDownAt: true, upCooldown: true, downCooldown: true })
+      .strict(),
+    schedules: z.boolean(),
   })
   .partial()
   .strict();
@@ -62,14 +102,38 @@ const EXPECTED: Record<string, string> = {
   cancelPollInterval: 'a duration like 500ms',
   rescueInterval: 'a duration like 5s',
   handleSignals: 'a boolean',
+  tags: 'an array of tags (letters, digits, _ . : -)',
+  autoscale: '{ min, max } positive integers, with optional interval, scaleUpAt (0..1], scaleDownAt [0..1), upCooldown, downCooldown',
+  schedules: 'a boolean',
 };
+
+function compileAutoscale(input: AutoscaleOptions | undefined): CompiledAutoscale | null {
+  if (input === undefined) return null;
+  const compiled: CompiledAutoscale = {
+    min: input.min,
+    max: input.max,
+    intervalMs: parseDuration(input.interval ?? '1s', 'autoscale.interval'),
+    scaleUpAt: input.scaleUpAt ?? 0.8,
+    scaleDownAt: input.scaleDownAt ?? 0.3,
+    upCooldownMs: parseDuration(input.upCooldown ?? '5s', 'autoscale.upCooldown'),
+    downCooldownMs: parseDuration(input.downCooldown ?? '30s', 'autoscale.downCooldown'),
+  };
+  if (compiled.min > compiled.max) throw new ValidationError(`expected autoscale.min to be at most autoscale.max (${compiled.max}), got ${compiled.min}`);
+  if (compiled.scaleDownAt >= compiled.scaleUpAt) {
+    throw new ValidationError(`expected autoscale.scaleDownAt to be below scaleUpAt (${compiled.scaleUpAt}), got ${compiled.scaleDownAt}`);
+  }
+  if (compiled.intervalMs < 10) throw new ValidationError(`expected autoscale.interval to be at least 10ms, got ${compiled.intervalMs}ms`);
+  return compiled;
+}
 
 export function compileWorkerOptions(options: WorkerOptions = {}): CompiledWorkerOptions {
   const parsed = schema.safeParse(options);
   if (!parsed.success) throw new ValidationError(zodIssueMessage(parsed.error, options, EXPECTED, 'worker options'));
   const o = parsed.data;
+  const autoscale = compileAutoscale(o.autoscale);
+  const concurrency = autoscale ? Math.min(autoscale.max, Math.max(autoscale.min, o.concurrency ?? autoscale.min)) : (o.concurrency ?? 10);
   const compiled: CompiledWorkerOptions = {
-    concurrency: o.concurrency ?? 10,
+    concurrency,
     queues: o.queues ?? [DEFAULT_QUEUE],
     leaseMs: parseDuration(o.lease ?? '30s', 'lease'),
     heartbeatMs: parseDuration(o.heartbeat ?? '10s', 'heartbeat'),
@@ -78,6 +142,9 @@ export function compileWorkerOptions(options: WorkerOptions = {}): CompiledWorke
     cancelPollMs: parseDuration(o.cancelPollInterval ?? '500ms', 'cancelPollInterval'),
     rescueMs: parseDuration(o.rescueInterval ?? '5s', 'rescueInterval'),
     handleSignals: o.handleSignals ?? false,
+    tags: [...new Set(o.tags ?? [])].sort(),
+    autoscale,
+    schedules: o.schedules ?? true,
   };
   if (compiled.leaseMs < 100) throw new ValidationError(`expected lease to be at least 100ms, got ${compiled.leaseMs}ms`);
   if (compiled.heartbeatMs < 10 || compiled.heartbeatMs >= compiled.leaseMs) {

@@ -1,15 +1,20 @@
+import { hostname } from 'node:os';
 import type { Clock } from '../core/clock.js';
-import { JobCancelledError, JobTimeoutError, ShutdownError, TaskwrightError } from '../core/errors.js';
+import { JobCancelledError, JobTimeoutError, ShutdownError, TaskwrightError, ValidationError, describeValue } from '../core/errors.js';
+import type { BreakerChange } from '../core/flow.js';
 import { newWorkerId } from '../core/ids.js';
 import type { Store } from '../store/store.js';
-import type { ClaimedJob, Outcome, SettleResult, Settlement } from '../store/types.js';
+import type { ClaimedJob, ClaimRequest, Outcome, SettleResult, Settlement, WorkerState as RegistryState } from '../store/types.js';
 import type { EngineEventBus } from '../telemetry/events.js';
+import { Autoscaler } from './autoscaler.js';
 import { ActiveJob, executeJob, type ExecutorDeps } from './executor.js';
 import type { HandlerRegistry } from './handlers.js';
 import { LeaseKeeper } from './heartbeat.js';
+import { isEndState, runEndHooks, type EndHookTools } from './end-hooks.js';
 import { outcomeForError, toJobError } from './outcome.js';
 import { Settler } from './settler.js';
 import { reportOutcome } from './report-outcome.js';
+import type { ScheduleRunner } from './scheduler.js';
 import type { CompiledWorkerOptions } from './worker-options.js';
 
 export interface WorkerDeps {
@@ -18,8 +23,12 @@ export interface WorkerDeps {
   clock: Clock;
   events: EngineEventBus;
   checkpointThresholdBytes: number;
-  /** called on the worker's maintenance tick (lease rescue, pruning) */
+  /** called on the worker's maintenance tick (lease rescue, stored timeouts, pruning) */
   maintenance: (now: number) => Promise<void>;
+  /** fires due schedules; null when the store has none or the worker was told not to */
+  scheduler: ScheduleRunner | null;
+  /** what the end hooks (see end-hooks.ts) are given */
+  endTools: EndHookTools;
 }
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -48,6 +57,12 @@ export class Worker {
   private lastMaintenance = 0;
   private tickBusy = false;
   private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
+  /** handlers allowed at once: starts at options.concurrency, moved by scale() and the autoscaler */
+  private limit: number;
+  private readonly autoscaler: Autoscaler | null;
+  private readonly startedAt: number;
+  /** end hooks still running; shutdown waits for them before the store may close */
+  private readonly hooksInFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -64,10 +79,86 @@ export class Worker {
       onError: onError('heartbeat'),
     });
     this.executor = { ...deps, workerId: this.id };
+    this.limit = options.concurrency;
+    this.autoscaler = options.autoscale ? new Autoscaler(options.autoscale, deps.clock) : null;
+    this.startedAt = deps.clock.now();
   }
 
   get running(): number {
     return this.active.size;
+  }
+
+  /**
+   * Nothing in hand: no handler running, no claim in flight, no outcome waiting to be written, and
+   * no end hook still at work (a failed child run telling its parked parent, which makes it due).
+   */
+  get isIdle(): boolean {
+    return this.active.size === 0 && !this.claiming && this.settler.size === 0 && this.hooksInFlight.size === 0;
+  }
+
+  /** Handlers allowed to run at once right now (moved by `scale` and autoscaling). */
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  /**
+   * Set the pool's concurrency. Running jobs above a lower limit finish; no new ones start until
+   * the pool is under it. With autoscaling the value must lie within its bounds, and the autoscaler
+   * continues from it after its cooldown.
+   */
+  scale(concurrency: number): void {
+    const bounds = this.options.autoscale ?? { min: 1, max: 10_000 };
+    if (!Number.isInteger(concurrency) || concurrency < bounds.min || concurrency > bounds.max) {
+      throw new ValidationError(`expected concurrency to be an integer from ${bounds.min} to ${bounds.max}, got ${describeValue(concurrency)}`);
+    }
+    this.autoscaler?.noteChange();
+    this.applyScale(concurrency, 'manual', null, null);
+  }
+
+  private applyScale(to: number, reason: string, utilization: number | null, queued: number | null): void {
+    const from = this.limit;
+    if (to === from) return;
+    this.limit = to;
+    this.deps.events.emit('worker:scaled', { workerId: this.id, from, to, reason, utilization, queued });
+    // a worker not started yet has no record; a stopped one keeps its last
+    if (this.state === 'running' || this.state === 'stopping') void this.register(this.state);
+    this.pump();
+  }
+
+  /** Saves this worker's registry record (when the store keeps a registry). */
+  private async register(state: RegistryState): Promise<void> {
+    const store = this.deps.store;
+    if (!store.capabilities.workerRegistry || !store.saveWorker) return;
+    const now = this.deps.clock.now();
+    try {
+      await store.saveWorker({
+        id: this.id,
+        host: hostname(),
+        pid: process.pid,
+        queues: this.options.queues,
+        tags: this.options.tags,
+        concurrency: this.limit,
+        autoscale: this.options.autoscale ? { min: this.options.autoscale.min, max: this.options.autoscale.max } : null,
+        state,
+        startedAt: this.startedAt,
+        heartbeatAt: now,
+        deadAfterMs: this.options.leaseMs,
+        running: this.active.size,
+      });
+    } catch (error) {
+      this.deps.events.emit('worker:error', { workerId: this.id, error: error as Error, during: 'register' });
+    }
+  }
+
+  private claimRequest(limit: number, now: number): ClaimRequest {
+    const request: ClaimRequest = { workerId: this.id, queues: this.options.queues, limit, leaseMs: this.options.leaseMs, now };
+    if (this.options.tags.length) request.workerTags = this.options.tags;
+    return request;
+  }
+
+  private reportBreakers(changes: BreakerChange[] | undefined): void {
+    if (!changes) return;
+    for (const change of changes) this.deps.events.emit('breaker:changed', change);
   }
 
   get isRunning(): boolean {
@@ -77,12 +168,21 @@ export class Worker {
   async start(): Promise<this> {
     if (this.state !== 'idle') return this;
     await this.deps.store.migrate();
+    await this.register('running');
     await this.leaseKeeper.start();
     this.state = 'running';
-    this.unsubscribeWake = this.deps.store.onWake(this.pump);
+    const scheduler = this.options.schedules ? this.deps.scheduler : null;
+    this.unsubscribeWake = this.deps.store.onWake(
+      scheduler
+        ? () => {
+            scheduler.wake();
+            this.pump();
+          }
+        : this.pump,
+    );
     this.tickTimer = setInterval(() => void this.tick(), TICK_MS);
     if (this.options.handleSignals) this.installSignalHandlers();
-    this.deps.events.emit('worker:started', { workerId: this.id, queues: this.options.queues, concurrency: this.options.concurrency });
+    this.deps.events.emit('worker:started', { workerId: this.id, queues: this.options.queues, concurrency: this.limit });
     this.pump();
     return this;
   }
@@ -100,6 +200,7 @@ export class Worker {
     }
     this.state = 'stopping';
     this.deps.events.emit('worker:stopping', { workerId: this.id, running: this.active.size });
+    await this.register('stopping');
     this.unsubscribeWake?.();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const deadline = Date.now() + graceMs;
@@ -107,9 +208,11 @@ export class Worker {
     for (const active of [...this.active.values()]) this.abort(active, new ShutdownError(), { type: 'released' });
     while (this.claiming) await new Promise((r) => setTimeout(r, 5));
     await this.settler.drain();
+    await Promise.all([...this.hooksInFlight]);
     if (this.tickTimer) clearInterval(this.tickTimer);
     await this.leaseKeeper.stop();
     for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
+    await this.register('stopped');
     this.state = 'stopped';
     this.deps.events.emit('worker:stopped', { workerId: this.id });
   }
@@ -122,16 +225,17 @@ export class Worker {
       return;
     }
     // Outcomes not yet persisted still hold their slot: it bounds the unwritten backlog.
-    const free = this.options.concurrency - this.active.size - this.settler.size;
+    const free = this.limit - this.active.size - this.settler.size;
     if (free <= 0) return;
     this.claiming = true;
     this.claimAgain = false;
     const now = this.deps.clock.now();
     this.deps.store
-      .claim({ workerId: this.id, queues: this.options.queues, limit: free, leaseMs: this.options.leaseMs, now })
+      .claim(this.claimRequest(free, now))
       .then(
-        ({ jobs, nextDueAt }) => {
+        ({ jobs, nextDueAt, breakerChanges }) => {
           this.claiming = false;
+          this.reportBreakers(breakerChanges);
           for (const job of jobs) this.startJob(job, now);
           if (this.state !== 'running') return;
           if (this.claimAgain || jobs.length === free) {
@@ -155,17 +259,21 @@ export class Worker {
    */
   private async writeOutcomes(batch: Settlement[]): Promise<SettleResult> {
     const now = this.deps.clock.now();
-    const free = this.options.concurrency - this.active.size - this.settler.queuedSize;
-    if (this.state !== 'running' || this.claiming || free <= 0) return this.deps.store.settle(batch, now);
+    const free = this.limit - this.active.size - this.settler.queuedSize;
+    // A small batch is written on its own, so claims are not held up behind it (on a networked
+    // store they run at the same time on another connection): latency under light load. A batch
+    // of a busy worker also claims its successors in the same operation: throughput.
+    const small = batch.length < Math.max(2, this.limit / 4);
+    if (this.state !== 'running' || this.claiming || free <= 0 || (small && !this.deps.store.capabilities.embedded)) {
+      const settled = await this.deps.store.settle(batch, now);
+      this.reportBreakers(settled.breakerChanges);
+      return settled;
+    }
     this.claiming = true;
     try {
-      const { settled, claim } = await this.deps.store.settleAndClaim(batch, {
-        workerId: this.id,
-        queues: this.options.queues,
-        limit: free,
-        leaseMs: this.options.leaseMs,
-        now,
-      });
+      const { settled, claim } = await this.deps.store.settleAndClaim(batch, this.claimRequest(free, now));
+      this.reportBreakers(settled.breakerChanges);
+      this.reportBreakers(claim.breakerChanges);
       for (const job of claim.jobs) this.startJob(job, now);
       if (claim.jobs.length < free) this.armIdleTimer(claim.nextDueAt);
       return settled;
@@ -176,6 +284,8 @@ export class Worker {
 
   private armIdleTimer(nextDueAt: number | null): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // a claim answered after stop() began must not leave a timer keeping the process alive
+    if (this.state !== 'running') return;
     let wait = this.options.pollMs;
     if (nextDueAt !== null) wait = Math.max(0, Math.min(wait, nextDueAt - this.deps.clock.now()));
     this.idleTimer = setTimeout(this.pump, wait);
@@ -185,7 +295,7 @@ export class Worker {
     const active = new ActiveJob(job, now);
     this.active.set(job.id, active);
     if (this.deps.events.has('job:started')) {
-      this.deps.events.emit('job:started', { jobId: job.id, name: job.name, queue: job.queue, attempt: job.attempt, workerId: this.id });
+      this.deps.events.emit('job:started', { jobId: job.id, name: job.name, queue: job.queue, attempt: job.attempt, workerId: this.id, traceParent: job.traceParent ?? null });
     }
     executeJob(active, this.executor, this.finish);
   }
@@ -199,10 +309,24 @@ export class Worker {
       settlement,
       onSettled: (applied, cancelledInstead) => {
         if (!applied) return;
-        reportOutcome(this.deps.events, active, cancelledInstead ? { type: 'cancelled', error: null } : outcome, this.deps.clock.now());
+        const final: Outcome = cancelledInstead ? { type: 'cancelled', error: null } : outcome;
+        reportOutcome(this.deps.events, active, final, this.deps.clock.now());
+        if (isEndState(final.type)) this.afterEnd(active, final, cancelledInstead);
       },
     });
   };
+
+  /** Runs the end hooks once the end is persisted; `cause` tells them whether the handler decided. */
+  private afterEnd(active: ActiveJob, outcome: Outcome, cancelledInstead: boolean): void {
+    const c = active.claimed;
+    const error = 'error' in outcome ? outcome.error : null;
+    const reason = active.abortReason as { code?: string } | undefined;
+    const cause = cancelledInstead || reason?.code === 'cancelled' ? 'cancel' : reason?.code === 'timeout' ? 'timeout' : 'handler';
+    const ended = { id: c.id, name: c.name, tags: c.tags, state: outcome.type as 'failed' | 'dead' | 'cancelled', error, cause } as const;
+    const running = runEndHooks(ended, this.deps.endTools, (e) => this.deps.events.emit('worker:error', { workerId: this.id, error: e, during: 'end hook' }));
+    this.hooksInFlight.add(running);
+    void running.finally(() => this.hooksInFlight.delete(running));
+  }
 
   private abort(active: ActiveJob, reason: Error, outcome: Outcome | null): void {
     if (active.done) return;
@@ -237,13 +361,19 @@ export class Worker {
       }
       if (this.active.size > 0 && now - this.lastOwnershipCheck >= this.options.heartbeatMs) {
         this.lastOwnershipCheck = now;
+        // Only jobs already in hand when the query is sent: their claims have committed, so the
+        // answer must list them. A claim answered while the query runs may not be in it yet.
+        const candidates = [...this.active.values()];
         const owned = new Set(await this.deps.store.runningJobIds(this.id));
-        for (const active of [...this.active.values()]) {
-          if (!owned.has(active.id) && active.startedAt < now) {
+        for (const active of candidates) {
+          if (!owned.has(active.id) && !active.done && active.startedAt < now) {
             this.abort(active, new TaskwrightError('lease_lost', `job ${active.id} lease was lost`), null);
           }
         }
       }
+      if (this.autoscaler && this.state === 'running') await this.autoscale(now);
+      // due schedules: the runner asks the store only when something may be due
+      if (this.state === 'running' && this.options.schedules && this.deps.scheduler) await this.deps.scheduler.tick(now);
       if (this.state === 'running' && now - this.lastMaintenance >= this.options.rescueMs) {
         this.lastMaintenance = now;
         await this.deps.maintenance(now);
@@ -253,6 +383,16 @@ export class Worker {
     } finally {
       this.tickBusy = false;
     }
+  }
+
+  private async autoscale(now: number): Promise<void> {
+    const scaler = this.autoscaler as Autoscaler;
+    scaler.sample(this.active.size + this.settler.size, this.limit);
+    if (!scaler.due(now)) return;
+    const store = this.deps.store;
+    const queued = store.queueDepth ? await store.queueDepth(this.options.queues) : 0;
+    const decision = scaler.decide(this.limit, this.active.size, queued, now);
+    if (decision) this.applyScale(decision.to, decision.reason, decision.utilization, decision.queued);
   }
 
   private installSignalHandlers(): void {

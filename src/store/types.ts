@@ -1,5 +1,6 @@
 import type { BackoffPolicy } from '../core/backoff.js';
 import type { Budget, Usage } from '../core/budget.js';
+import type { Breaker, BreakerChange, BreakerConfig, FlowLimit } from '../core/flow.js';
 import type { Job, JobError, JobLogEntry, JobState, JobTransition } from '../core/job.js';
 
 /** A job handed to a worker by `claim`. `attempt` is already counted (1 for the first run). */
@@ -15,8 +16,11 @@ export interface ClaimedJob {
   deadLetter: boolean;
   tags: string[];
   createdAt: number;
+  /** the job's checkpoint record from its journal (see journal.ts), or null */
   checkpoint: StoredCheckpoint | null;
   budget: Budget | null;
+  /** W3C traceparent stored at enqueue (absent when the driver does not keep it) */
+  traceParent?: string | null;
 }
 
 export interface StoredCheckpoint {
@@ -32,12 +36,19 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   now: number;
+  /** this worker's tags: it may claim jobs that require a subset of them (flow control stores) */
+  workerTags?: readonly string[];
 }
 
 export interface ClaimResult {
   jobs: ClaimedJob[];
-  /** the earliest run time of a job still waiting for its time, to arm the wake-up timer */
+  /**
+   * the earliest time something may become claimable without another commit: a scheduled job's
+   * run time, a rate window sliding on, a breaker's cool-down ending; to arm the wake-up timer
+   */
   nextDueAt: number | null;
+  /** breakers this claim moved (open -> half_open when it let a probe through) */
+  breakerChanges?: BreakerChange[];
 }
 
 /** How an attempt ended. Every outcome is fenced by (id, workerId, attempt): a stale worker changes nothing. */
@@ -59,6 +70,8 @@ export interface SettleResult {
    * ran and its outcome would have run the job again (retry, snooze, release)
    */
   cancelled: string[];
+  /** breakers these outcomes opened or closed */
+  breakerChanges?: BreakerChange[];
 }
 
 export interface Settlement {
@@ -120,13 +133,28 @@ export interface JobDetails {
 
 export type { Job, JobError, JobLogEntry, JobState, JobTransition };
 
-/** One step of a workflow run, as recorded. `output` and `error` are JSON text. */
+/**
+ * One record of a job's step journal: a workflow step, or the job's checkpoint (the reserved
+ * stepId CHECKPOINT_STEP_ID, see journal.ts). `output`, `input` and `error` are JSON text.
+ * `pending`: planned but not started (DAG nodes); `running`: started, no outcome yet (a crash
+ * here means it runs again, counted in `attempts`); `sleeping` / `waiting`: parked durably;
+ * `skipped`: a condition chose another branch.
+ */
 export interface StepRecord {
   stepId: string;
   /** order in which the run first reached the step */
   seq: number;
-  status: 'completed' | 'failed' | 'sleeping' | 'waiting';
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'sleeping' | 'waiting';
+  /** what the step was given (node inputs, child run input, event filter), or null */
+  inputJson?: string | null;
   outputJson: string | null;
+  /**
+   * The output gzip-compressed, for outputs above the engine's compression threshold (then
+   * `outputJson` is null). Drivers store the bytes as given; the runtime's journal expands them.
+   */
+  outputGzip?: Uint8Array | null;
+  /** checkpoint records only (stepId CHECKPOINT_STEP_ID, see journal.ts): the token */
+  token?: string | null;
   error: JobError | null;
   attempts: number;
   startedAt: number;
@@ -152,4 +180,74 @@ export interface NameStats {
   /** summed from the usage the runs' steps reported */
   tokens: number;
   costUsd: number;
+}
+
+/** An engine event as a worker appends it to the event feed (see `Store.appendFeed`). */
+export interface FeedEntry {
+  /** the appending process (an engine instance), so a reader can skip its own events */
+  source: string;
+  /** the engine event name, e.g. `job:completed` or `step:started` */
+  type: string;
+  at: number;
+  /** the event's fields as JSON text */
+  dataJson: string;
+}
+
+export interface StoredFeedEntry extends FeedEntry {
+  /** opaque, increasing in append order; pass it back to `readFeed` to read what came after */
+  cursor: string;
+}
+
+export interface FeedPage {
+  entries: StoredFeedEntry[];
+  /** where the next read starts: the last entry's cursor, or the head of the feed when `after` was null */
+  cursor: string;
+}
+
+/** What `checkHealth` saw: the store answered, and how many schema migrations it lacks. */
+export interface StoreHealth {
+  pendingMigrations: number;
+}
+
+/** An operator change to flow control, applied atomically by `Store.controlFlow`. */
+export type FlowChange =
+  | { type: 'setLimit'; limit: FlowLimit }
+  | { type: 'deleteLimit'; key: string }
+  | { type: 'pauseQueue'; queue: string }
+  | { type: 'resumeQueue'; queue: string }
+  | { type: 'configureBreaker'; key: string; config: BreakerConfig }
+  /** back to closed with cleared counters (the configuration stays) */
+  | { type: 'resetBreaker'; key: string };
+
+export interface QueueControl {
+  queue: string;
+  paused: boolean;
+  changedAt: number;
+}
+
+/** Everything flow control has stored: limits, paused queues, breakers. */
+export interface FlowSnapshot {
+  limits: FlowLimit[];
+  queues: QueueControl[];
+  breakers: Breaker[];
+}
+
+export type WorkerState = 'running' | 'stopping' | 'stopped' | 'dead';
+
+/** A worker as registered in the store; `heartbeatAt` is renewed with its leases. */
+export interface WorkerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  queues: string[];
+  tags: string[];
+  concurrency: number;
+  autoscale: { min: number; max: number } | null;
+  state: WorkerState;
+  startedAt: number;
+  heartbeatAt: number;
+  /** marked dead when no heartbeat arrives for this long */
+  deadAfterMs: number;
+  /** jobs running when the record was last saved */
+  running: number;
 }

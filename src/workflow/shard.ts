@@ -31,6 +31,7 @@ export async function runSharded<Item, Result>(step: Step, id: string, task: str
   if (!Array.isArray(items)) throw new ValidationError(`expected shard items to be an array, got ${describeValue(items)}`);
   const count = Math.ceil(items.length / size);
   const shards = Array.from({ length: count }, (_, index) => items.slice(index * size, (index + 1) * size));
-  const results = await Promise.all(shards.map((slice, index) => step.invoke<Result[]>(`${id}:shard-${index}`, task, { items: slice, index, count })));
+  // invokeAll splits what is left of this run's budget evenly across the shards
+  const results = await step.invokeAll<Result[]>(id, shards.map((slice, index) => ({ id: `${id}:shard-${index}`, workflow: task, input: { items: slice, index, count } })));
   return results.flat();
 }

@@ -1,37 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { budgetBreach, type BudgetInput, type Usage } from '../core/budget.js';
+import { budgetBreach, splitBudget, type Budget, type BudgetInput, type Usage } from '../core/budget.js';
 import { parseDuration, type Duration } from '../core/duration.js';
 import { NonRetryableError, SnoozeError, ValidationError, describeValue } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { JobContext } from '../runtime/context.js';
 import { toJobError } from '../runtime/outcome.js';
 import type { StepRecord } from '../store/types.js';
-import { BudgetCancelError, ReplayDivergenceError } from './errors.js';
+import { CHECKPOINT_STEP_ID } from '../store/journal.js';
+import type { JobLogEntry } from '../core/job.js';
+import { BudgetCancelError, ReplayDivergenceError, RunTimeoutError } from './errors.js';
+import { outputValidator } from './output-schema.js';
+import { childFinishedEvent, PARENT_TAG, type ChildOptions, type ChildOutcome, type ChildSpec, type Step, type StepOptions, type StepTools, type WaitForEventOptions } from './step-api.js';
 
-export interface StepOptions {
-  /** attempts for this step before the run fails; retries wait `backoff` without holding a worker */
-  retry?: { attempts: number; backoff?: Duration };
-}
+export * from './step-api.js';
 
-/** The step API a workflow function receives. */
-export interface Step {
-  /** Runs `fn` once per run: a recorded step returns its stored output on replay. */
-  run<T>(id: string, fn: () => Promise<T> | T, options?: StepOptions): Promise<T>;
-  /** Waits durably: the run is parked in the store and no worker is held meanwhile. */
-  sleep(id: string, duration: Duration): Promise<void>;
-  sleepUntil(id: string, until: Date | number): Promise<void>;
-  /**
-   * Waits durably for an event sent with `sendEvent` after the run reached this step, whose data
-   * contains every field of `match`. Resolves with the event's data, or null after `timeout`.
-   */
-  waitForEvent<T = unknown>(id: string, options: WaitForEventOptions): Promise<T | null>;
-  /** Starts a child workflow run and waits (durably) for its result; a failed child fails this step. */
-  invoke<T = unknown>(id: string, workflow: string, input?: unknown, options?: ChildOptions): Promise<T>;
-  /** Starts a child workflow run without waiting; returns its run id. */
-  start(id: string, workflow: string, input?: unknown, options?: ChildOptions): Promise<string>;
-  /** Reports what the running step spent (inside step.run); counted against the run's budget. */
-  usage(spent: Partial<Usage>): void;
-}
+const isDone = (step: StepRecord | undefined): boolean => step?.status === 'completed' || step?.status === 'skipped';
+/** steps that count against a `steps` budget: every one that started */
+const hasStarted = (step: StepRecord | undefined): boolean => step !== undefined && step.status !== 'pending' && step.status !== 'skipped';
 
 export const RERUN_TAG = 'rerun-of:';
 export const RERUN_FROM_TAG = 'rerun-from:';
@@ -55,31 +40,8 @@ async function adoptSteps(ctx: JobContext, runId: string, fromStep: string): Pro
   return kept;
 }
 
-/** What a child run reports to its parent when it ends (the `run.finished:<id>` event). */
-export interface ChildOutcome {
-  status: 'completed' | 'failed';
-  output?: unknown;
-  error?: string;
-}
-
-export const childFinishedEvent = (runId: string): string => `run.finished:${runId}`;
-export const PARENT_TAG = 'parent:';
-
-export interface ChildOptions {
-  /** the child's own budget, e.g. a share of this run's made with `splitBudget` */
-  budget?: BudgetInput;
-}
-
-export interface WaitForEventOptions {
-  event: string;
-  match?: Record<string, unknown>;
-  timeout?: Duration;
-  /** count events sent at or after this time (epoch ms); default: when the run reached the step */
-  since?: number;
-}
-
-/** The usage accumulator of the step running in this async context (parallel steps each have one). */
-const currentStepUsage = new AsyncLocalStorage<Usage>();
+/** The step running in this async context and its usage accumulator (parallel steps each have one). */
+const currentStep = new AsyncLocalStorage<{ stepId: string; usage: Usage }>();
 
 /** A paused run waits this long unless resumed with more budget. */
 const PAUSED_MS = 365 * 86_400_000;
@@ -98,6 +60,8 @@ const matches = (data: unknown, match: Record<string, unknown> | undefined): boo
 export class StepRunner implements Step {
   private readonly recorded = new Map<string, StepRecord>();
   private readonly visited = new Set<string>();
+  /** the step this run reached last, named when the timebox passes mid-step */
+  lastStepId: string | null = null;
   private nextSeq = 0;
   private strictOrder = true;
   /** the run's timebox: no step starts after it, and waits end at it */
@@ -112,6 +76,7 @@ export class StepRunner implements Step {
     private readonly ctx: JobContext,
     private readonly clock: Clock,
     journal: StepRecord[],
+    readonly signal: AbortSignal,
   ) {
     for (const step of journal) this.recorded.set(step.stepId, step);
     this.nextSeq = journal.reduce((max, s) => Math.max(max, s.seq + 1), 0);
@@ -121,38 +86,51 @@ export class StepRunner implements Step {
    * @param strictOrder report a new step reached before a recorded one as a divergence. DAG runs
    * turn it off: their order comes from the graph and completion timing, not from the code.
    */
-  static async load(ctx: JobContext, clock: Clock, strictOrder = true, timeboxMs: number | null = null): Promise<StepRunner> {
+  static async load(ctx: JobContext, clock: Clock, strictOrder = true, timeboxMs: number | null = null, signal: AbortSignal = ctx.signal): Promise<StepRunner> {
     let journal = await ctx.journal.list();
     const rerun = rerunSource(ctx.job.tags);
     if (journal.length === 0 && rerun) journal = await adoptSteps(ctx, rerun.runId, rerun.fromStep);
-    const runner = new StepRunner(ctx, clock, journal);
+    const runner = new StepRunner(ctx, clock, journal, signal);
     runner.strictOrder = strictOrder;
     runner.deadline = timeboxMs === null ? null : ctx.job.createdAt + timeboxMs;
     return runner;
   }
 
-  async run<T>(id: string, fn: () => Promise<T> | T, options: StepOptions = {}): Promise<T> {
+  async run<T>(id: string, fn: (tools: StepTools) => Promise<T> | T, options: StepOptions = {}): Promise<T> {
     const previous = this.enter(id);
+    if (previous?.status === 'skipped') return undefined as T;
     if (previous?.status === 'completed') return (previous.outputJson === null ? undefined : JSON.parse(previous.outputJson)) as T;
-    this.checkBudget(`before step "${id}"`, this.recorded.has(id) ? 0 : 1);
+    // A cancelled or timed-out run starts no further step.
+    if (this.signal.aborted) throw this.signal.reason;
+    this.checkBudget(`before step "${id}"`, hasStarted(previous) ? 0 : 1);
     const startedAt = this.clock.now();
     const attempts = (previous?.attempts ?? 0) + 1;
     const seq = previous?.seq ?? this.nextSeq++;
     const usage: Usage = { tokens: 0, costUsd: 0 };
+    const inputJson = options.input === undefined ? (previous?.inputJson ?? null) : (JSON.stringify(options.input) ?? null);
     const ref = { runId: this.ctx.job.id, workflow: this.ctx.job.name, stepId: id };
+    // Recorded before it runs: a crash here shows as a running step, and the next attempt counts it.
+    const started: StepRecord = { stepId: id, seq, status: 'running', inputJson, outputJson: null, error: null, attempts, startedAt, finishedAt: null, usage: null };
+    await this.ctx.journal.save(started);
+    this.recorded.set(id, started);
     this.ctx.emit('step:started', { ...ref, attempt: attempts });
     try {
-      const output = await currentStepUsage.run(usage, fn);
+      const output = await currentStep.run({ stepId: id, usage }, () => fn({ signal: this.signal, attempt: attempts, sql: (q, p, o) => this.ctx.sql(q, p, o) }));
+      // A step that returns after its run was cancelled or timed out is not recorded as done: it stays
+      // running in the journal (shown cancelled), and a rerun or retry runs it again.
+      if (this.signal.aborted) throw this.signal.reason;
+      if (options.output !== undefined) outputValidator(options.output, `step "${id}"`)(output);
       const outputJson = output === undefined ? null : JSON.stringify(output);
-      const record: StepRecord = { stepId: id, seq, status: 'completed', outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now(), usage };
+      const record: StepRecord = { stepId: id, seq, status: 'completed', inputJson, outputJson: outputJson ?? null, error: null, attempts, startedAt, finishedAt: this.clock.now(), usage };
       await this.ctx.journal.save(record);
       this.recorded.set(id, record);
       this.ctx.emit('step:completed', { ...ref, durationMs: (record.finishedAt ?? startedAt) - startedAt });
       this.checkBudget(`after step "${id}"`, 0);
       return output;
     } catch (error) {
+      if (this.signal.aborted) throw error;
       const now = this.clock.now();
-      const record: StepRecord = { stepId: id, seq, status: 'failed', outputJson: null, error: toJobError(error, attempts, now), attempts, startedAt, finishedAt: now, usage };
+      const record: StepRecord = { stepId: id, seq, status: 'failed', inputJson, outputJson: null, error: toJobError(error, attempts, now), attempts, startedAt, finishedAt: now, usage };
       await this.ctx.journal.save(record);
       this.recorded.set(id, record);
       this.ctx.emit('step:failed', { ...ref, error: record.error?.message ?? String(error), attempt: attempts });
@@ -169,19 +147,21 @@ export class StepRunner implements Step {
 
   async sleepUntil(id: string, until: Date | number): Promise<void> {
     const previous = this.enter(id);
-    if (previous?.status === 'completed') return;
+    if (isDone(previous)) return;
+    if (this.signal.aborted) throw this.signal.reason;
     this.checkDeadline(`in step "${id}"`);
     const now = this.clock.now();
     // A relative sleep measures from when the run first reached it, not from each replay.
     const wakeAt = previous?.status === 'sleeping' ? (JSON.parse(previous.outputJson ?? '0') as number) : until instanceof Date ? until.getTime() : until;
     if (!Number.isFinite(wakeAt)) throw new ValidationError(`expected step ${id} to sleep until a date, got ${describeValue(until)}`);
     const seq = previous?.seq ?? this.nextSeq++;
+    const inputJson = JSON.stringify({ until: new Date(wakeAt).toISOString() });
     if (now >= wakeAt) {
-      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson: null, error: null, attempts: 1, startedAt: previous?.startedAt ?? now, finishedAt: now, usage: null });
+      await this.ctx.journal.save({ stepId: id, seq, status: 'completed', inputJson, outputJson: null, error: null, attempts: 1, startedAt: previous?.startedAt ?? now, finishedAt: now, usage: null });
       return;
     }
-    if (!previous) {
-      await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null, usage: null });
+    if (previous?.status !== 'sleeping') {
+      await this.ctx.journal.save({ stepId: id, seq, status: 'sleeping', inputJson, outputJson: JSON.stringify(wakeAt), error: null, attempts: 1, startedAt: now, finishedAt: null, usage: null });
     }
     throw new SnoozeError(this.capAtDeadline(wakeAt - now), `sleeping in step ${id} until ${new Date(wakeAt).toISOString()}`);
   }
@@ -192,7 +172,9 @@ export class StepRunner implements Step {
     }
     const previous = this.enter(id);
     if (previous?.status === 'completed') return (previous.outputJson === null ? null : JSON.parse(previous.outputJson)) as T | null;
+    if (this.signal.aborted) throw this.signal.reason;
     this.checkDeadline(`in step "${id}"`);
+    const inputJson = JSON.stringify({ event: options.event, ...(options.match && { match: options.match }) });
     const now = this.clock.now();
     const startedAt = previous?.startedAt ?? now;
     const seq = previous?.seq ?? this.nextSeq++;
@@ -204,7 +186,7 @@ export class StepRunner implements Step {
     await this.ctx.journal.waitFor(id, options.event);
     const hit = (await this.ctx.journal.events(options.event, options.since ?? startedAt)).find((e) => matches(JSON.parse(e.dataJson), options.match));
     const finish = async (outputJson: string | null) =>
-      this.ctx.journal.save({ stepId: id, seq, status: 'completed', outputJson, error: null, attempts: 1, startedAt, finishedAt: now, usage: null });
+      this.ctx.journal.save({ stepId: id, seq, status: 'completed', inputJson, outputJson, error: null, attempts: 1, startedAt, finishedAt: now, usage: null });
     if (hit) {
       await finish(hit.dataJson);
       return JSON.parse(hit.dataJson) as T;
@@ -213,8 +195,8 @@ export class StepRunner implements Step {
       await finish(null);
       return null;
     }
-    if (!previous) {
-      await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null, usage: null });
+    if (previous?.status !== 'waiting') {
+      await this.ctx.journal.save({ stepId: id, seq, status: 'waiting', inputJson, outputJson: JSON.stringify({ event: options.event, timeoutAt }), error: null, attempts: 1, startedAt, finishedAt: null, usage: null });
     }
     throw new SnoozeError(this.capAtDeadline(timeoutAt === null ? UNBOUNDED_WAIT_MS : timeoutAt - now), `step ${id} waits for event ${options.event}`);
   }
@@ -229,7 +211,7 @@ export class StepRunner implements Step {
         ...(options.budget && { budget: options.budget }),
       });
       return child.id;
-    });
+    }, { input: { workflow, input: input ?? null } });
   }
 
   async invoke<T = unknown>(id: string, workflow: string, input?: unknown, options: ChildOptions = {}): Promise<T> {
@@ -237,14 +219,68 @@ export class StepRunner implements Step {
     // The child may finish before this wait is registered: its event name is unique, so any time counts.
     const outcome = await this.waitForEvent<ChildOutcome>(id, { event: childFinishedEvent(childId), since: 0 });
     if (!outcome || outcome.status !== 'completed') {
-      throw new Error(`child workflow ${workflow} (run ${childId}) failed: ${outcome?.error ?? 'no result'}`);
+      throw new Error(`child workflow ${workflow} (run ${childId}) ${outcome?.status ?? 'failed'}: ${outcome?.error ?? 'no result'}`);
     }
     return outcome.output as T;
   }
 
+  invokeAll<T = unknown>(id: string, children: readonly ChildSpec[]): Promise<T[]> {
+    if (!Array.isArray(children)) throw new ValidationError(`expected step ${id} children to be an array of { workflow, input, weight }, got ${describeValue(children)}`);
+    const budgets = this.childBudgets(children.map((c) => c.weight ?? 1));
+    return Promise.all(children.map((child, i) =>
+      this.invoke<T>(child.id ?? `${id}:${i}`, child.workflow, child.input, budgets ? { budget: budgets[i] as BudgetInput } : {}),
+    ));
+  }
+
+  /** What is left of this run's budget, split by weight; null when the run has no budget. */
+  private childBudgets(weights: readonly number[]): BudgetInput[] | null {
+    const budget = this.ctx.job.budget;
+    if (!budget || weights.length === 0) return null;
+    const spent = this.spent();
+    const left: Budget = {
+      ...budget,
+      ...(budget.tokens !== undefined && { tokens: Math.max(0, budget.tokens - spent.tokens) }),
+      ...(budget.costUsd !== undefined && { costUsd: Math.max(0, budget.costUsd - spent.costUsd) }),
+      ...(budget.wallTimeMs !== undefined && { wallTimeMs: Math.max(1, budget.wallTimeMs - spent.wallTimeMs) }),
+    };
+    return splitBudget(left, weights).map(({ wallTimeMs, ...rest }) => ({ ...rest, ...(wallTimeMs !== undefined && { wallTime: wallTimeMs }) }));
+  }
+
+  async log(message: string, fields?: Record<string, unknown>, level: JobLogEntry['level'] = 'info'): Promise<void> {
+    const stepId = currentStep.getStore()?.stepId;
+    // Code between steps runs again on every replay; its log lines were written the first time.
+    if (stepId === undefined && this.replaying()) return;
+    await this.ctx.log(message, fields, level, stepId);
+  }
+
+  /** true while the run re-executes code it already ran: a finished step is still ahead */
+  private replaying(): boolean {
+    for (const step of this.recorded.values()) if (isDone(step) && !this.visited.has(step.stepId)) return true;
+    return false;
+  }
+
+  async skip(id: string): Promise<void> {
+    const previous = this.enter(id);
+    if (isDone(previous)) return;
+    const now = this.clock.now();
+    const record: StepRecord = { stepId: id, seq: previous?.seq ?? this.nextSeq++, status: 'skipped', outputJson: null, error: null, attempts: 0, startedAt: now, finishedAt: now, usage: null };
+    await this.ctx.journal.save(record);
+    this.recorded.set(id, record);
+  }
+
+  async plan(ids: readonly string[]): Promise<void> {
+    const now = this.clock.now();
+    for (const id of ids) {
+      if (this.recorded.has(id)) continue;
+      const record: StepRecord = { stepId: id, seq: this.nextSeq++, status: 'pending', outputJson: null, error: null, attempts: 0, startedAt: now, finishedAt: null, usage: null };
+      await this.ctx.journal.save(record);
+      this.recorded.set(id, record);
+    }
+  }
+
   private checkDeadline(where: string): void {
     if (this.deadline !== null && this.clock.now() > this.deadline) {
-      throw new NonRetryableError(`run exceeded its timeout of ${this.deadline - this.ctx.job.createdAt}ms ${where}`);
+      throw new RunTimeoutError(this.deadline - this.ctx.job.createdAt, where);
     }
   }
 
@@ -254,7 +290,7 @@ export class StepRunner implements Step {
   }
 
   usage(spent: Partial<Usage>): void {
-    const current = currentStepUsage.getStore();
+    const current = currentStep.getStore()?.usage;
     if (!current) throw new ValidationError('step.usage() must be called inside step.run()');
     for (const key of ['tokens', 'costUsd'] as const) {
       const value = spent[key];
@@ -270,6 +306,7 @@ export class StepRunner implements Step {
     let costUsd = 0;
     let steps = 0;
     for (const step of this.recorded.values()) {
+      if (!hasStarted(step)) continue;
       steps++;
       tokens += step.usage?.tokens ?? 0;
       costUsd += step.usage?.costUsd ?? 0;
@@ -294,7 +331,7 @@ export class StepRunner implements Step {
   /** Called when the workflow function returned: every recorded step must have been reached. */
   assertAllReplayed(): void {
     for (const step of this.recorded.values()) {
-      if (step.status === 'completed' && !this.visited.has(step.stepId)) {
+      if (isDone(step) && !this.visited.has(step.stepId)) {
         throw new ReplayDivergenceError(`the run recorded step "${step.stepId}" but the workflow no longer reaches it; the code changed under a running workflow`, { stepId: step.stepId });
       }
     }
@@ -304,14 +341,19 @@ export class StepRunner implements Step {
     if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
       throw new ValidationError(`expected a step id of 1 to 200 characters, got ${describeValue(id)}`);
     }
+    if (id === CHECKPOINT_STEP_ID) throw new ValidationError(`step id "${id}" is reserved for job checkpoints; choose another step id`);
     if (this.visited.has(id)) throw new ValidationError(`step id "${id}" is used twice in one run; step ids must be unique`);
     this.visited.add(id);
+    this.lastStepId = id;
     const previous = this.recorded.get(id);
-    if (previous?.status === 'completed') return previous;
-    // A new step while a recorded one was never reached means the order of steps changed.
-    if (!this.strictOrder) return previous;
+    if (isDone(previous)) return previous;
+    // A new step while a recorded one was never reached means the order of steps changed. A step
+    // already recorded but not done (running, waiting, sleeping, failed) may be reached in another
+    // order: parallel branches reach their steps in the order their store calls return, which a
+    // networked store does not keep from one attempt to the next.
+    if (!this.strictOrder || previous !== undefined) return previous;
     for (const step of this.recorded.values()) {
-      if (step.status === 'completed' && !this.visited.has(step.stepId) && (previous === undefined || step.seq < previous.seq)) {
+      if (isDone(step) && !this.visited.has(step.stepId)) {
         throw new ReplayDivergenceError(
           `replay diverged at step "${id}": the run recorded step "${step.stepId}" before it, which this run has not reached`,
           { stepId: id, expected: step.stepId },

@@ -25,7 +25,8 @@ const cases: [string, string[], number, RegExp][] = [
   ['negative attempts', ['enqueue', 'a', '--attempts', '-1'], 2, /^taskwright: expected --attempts to be a positive integer, got "-1"$/],
   ['zero attempts', ['enqueue', 'a', '--attempts', '0'], 2, /^taskwright: expected --attempts to be a positive integer, got "0"$/],
   ['too many attempts', ['enqueue', 'a', '--attempts', '5000'], 2, /^taskwright: expected attempts to be a positive integer \(at most 1000\), got 5000$/],
-  ['fractional priority', ['enqueue', 'a', '--priority', '1.5'], 2, /^taskwright: expected --priority to be an integer, got "1.5"$/],
+  ['fractional priority', ['enqueue', 'a', '--priority', '1.5'], 2, /^taskwright: expected --priority to be high, normal, low or an integer, got "1.5"$/],
+  ["an unknown priority name", ["enqueue", "a", "--priority", "urgent"], 2, /^taskwright: expected --priority to be high, normal, low or an integer, got "urgent"$/],
   ['a duration in parsecs', ['enqueue', 'a', '--delay', '5 parsecs'], 2, /^taskwright: expected --delay to be a duration like .*, got "5 parsecs"$/],
   ['bad backoff', ['enqueue', 'a', '--backoff', 'later'], 2, /^taskwright: expected --backoff to be a duration like .*, got "later"$/],
   ['bad timeout', ['enqueue', 'a', '--timeout', 'soon'], 2, /^taskwright: expected --timeout to be a duration/],
@@ -52,7 +53,19 @@ const cases: [string, string[], number, RegExp][] = [
   ['worker with a bad grace', ['worker', '--handlers', 'examples/handlers.mjs', '--grace', '5 parsecs'], 2, /expected --grace to be a duration like .*, got "5 parsecs"$/],
   ['worker with a bad queue', ['worker', '--handlers', 'examples/handlers.mjs', '--queue', 'a b'], 2, /expected queues.0 to be .*, got "a b"/],
   ['worker with heartbeat longer than lease', ['worker', '--handlers', 'examples/handlers.mjs', '--lease', '1s', '--heartbeat', '2s'], 2, /expected heartbeat to be at least 10ms and shorter than the lease/],
-  ['unsupported store', ['--store', 'mysql://x/y', 'stats'], 2, /^taskwright: expected --store to be sqlite:PATH, sqlite::memory: or a path ending in .db or .sqlite, got "mysql:\/\/x\/y"$/],
+  ['unsupported store', ['--store', 'mysql://x/y', 'stats'], 2, /^taskwright: expected --store to be sqlite:PATH, sqlite::memory:, a path ending in .db or .sqlite, or postgres:\/\/user@host:5432\/db, got "mysql:\/\/x\/y"$/],
+  ['a limit key with spaces', ['limits', 'set', 'a b', '--concurrency', '3'], 2, /^taskwright: expected limit key to be 1 to 200 letters, .*, got "a b"$/],
+  ['a rate without an interval', ['limits', 'set', 'api:x', '--rate', '10'], 2, /^taskwright: expected --rate to be N\/DURATION like 10\/1s .*, got "10"$/],
+  ['a rate per parsec', ['limits', 'set', 'api:x', '--rate', '10/1parsec'], 2, /^taskwright: expected --rate to be a duration like .*, got "1parsec"$/],
+  ['a limit with neither concurrency nor rate', ['limits', 'set', 'api:x'], 2, /^taskwright: expected --concurrency and\/or --rate, got neither$/],
+  ['a zero concurrency limit', ['limits', 'set', 'api:x', '--concurrency', '0'], 2, /^taskwright: expected --concurrency to be a positive integer, got "0"$/],
+  ['deleting a limit that does not exist', ['limits', 'delete', 'api:none'], 1, /^taskwright: no limit with key "api:none"$/],
+  ['resetting an unknown breaker', ['breakers', 'reset', 'api:none'], 1, /^taskwright: no breaker with key "api:none"$/],
+  ['pausing a queue with a bad name', ['queues', 'pause', 'a b'], 2, /^taskwright: expected a queue name of .*, got "a b"$/],
+  ['a bad group key', ['enqueue', 'a', '--group', 'x y'], 2, /^taskwright: expected group to be .*, got "x y"$/],
+  ['a bad required tag', ['enqueue', 'a', '--require-tags', 'g p u'], 2, /^taskwright: expected requireTags.0 to be .*, got "g p u"$/],
+  ['worker with autoscale min above max', ['worker', '--handlers', 'examples/handlers.mjs', '--autoscale', '5:2'], 2, /^taskwright: expected --autoscale to be MIN:MAX with 1 <= MIN <= MAX <= 10000, got "5:2"$/],
+  ['worker with a bad tag', ['worker', '--handlers', 'examples/handlers.mjs', '--tags', 'g p u'], 2, /expected tags.0 to be .*, got "g p u"/],
 ];
 
 for (const [what, args, code, message] of cases) {
@@ -77,6 +90,12 @@ test('after all the bad input above, jobs list is still empty', () => {
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'no jobs\n');
   assert.deepEqual(box.json('jobs', 'list'), []);
+});
+
+test('after all the bad input above, no limit, paused queue or breaker was written', () => {
+  assert.deepEqual(box.json('limits', 'list'), []);
+  assert.deepEqual(box.json('breakers', 'list'), []);
+  assert.deepEqual(box.json<{ paused: boolean }[]>('queues', 'list').filter((q) => q.paused), []);
 });
 
 test('conflicts exit 1 with one line and leave the job as it was', () => {

@@ -48,6 +48,11 @@ test('dev --keep-running stays up after the examples and stops on SIGINT with ex
     const { id } = box.json<{ id: string }>('enqueue', 'greet', '--payload', '{"name":"you"}', '--queue', 'quickstart');
     await until(() => dev.output().stdout.includes('hello, you'), 10_000, 'the extra job to run');
     assert.equal(box.json<{ job: { state: string } }>('jobs', 'get', id).job.state, 'completed');
+    // the API server printed its URL and serves the same store
+    const url = /API and live events on (http:\/\/127\.0\.0\.1:\d+)/.exec(dev.output().stdout)?.[1];
+    assert.ok(url, 'dev prints the API URL');
+    const listed = (await (await fetch(`${url}/api/jobs?queue=quickstart`)).json()) as { jobs: { id: string }[] };
+    assert.ok(listed.jobs.some((j) => j.id === id), 'the API lists the job enqueued from the CLI');
   } finally {
     dev.child.kill('SIGINT');
   }

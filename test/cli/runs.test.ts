@@ -25,10 +25,17 @@ test('run --wait prints the result of a workflow run; runs list and runs get sho
   const out = JSON.parse(result.stdout) as { runId: string; status: string; result: number };
   assert.equal(out.status, 'completed');
   assert.equal(out.result, 21);
-  const listed = box.json<{ id: string }[]>('runs', 'list', '--workflow', 'three.steps');
-  assert.deepEqual(listed.map((r) => r.id), [out.runId]);
+  const listed = box.json<{ id: string; status: string }[]>('runs', 'list', '--workflow', 'three.steps');
+  assert.deepEqual(listed.map((r) => [r.id, r.status]), [[out.runId, 'completed']]);
+  assert.deepEqual(box.json<unknown[]>('runs', 'list', '--workflow', 'three.steps', '--status', 'running'), []);
   const text = box.run('runs', 'get', out.runId);
-  assert.match(text.stdout, /steps\n\s+0\. a\s+completed[\s\S]*1\. b\s+completed[\s\S]*2\. c\s+completed/);
+  assert.match(text.stdout, /^run \d+\s+three\.steps\s+completed/);
+  assert.match(text.stdout, /history\n.*-\s+-> pending[\s\S]*pending\s+-> running\s+attempt 1 on worker[\s\S]*running\s+-> completed/);
+  assert.match(text.stdout, /STEP\s+STATUS\s+ATTEMPTS[\s\S]*\ba\s+completed\s+1\b[\s\S]*\bb\s+completed\s+1\b[\s\S]*\bc\s+completed\s+1\b/);
+  assert.match(text.stdout, /usage\s+tokens 0\s+cost \$0\.0000\s+steps 3/);
+  const bad = box.run('runs', 'list', '--status', 'dead');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected --status to be one of pending, running, paused, completed, failed, cancelled, got "dead"/);
 });
 
 test('runs rerun --from reuses the earlier steps and runs the chosen step and the ones after it', async () => {
@@ -37,10 +44,10 @@ test('runs rerun --from reuses the earlier steps and runs the chosen step and th
   const rerun = box.json<{ runId: string; rerunOf: string }>('runs', 'rerun', first.runId, '--from', 'b');
   assert.equal(rerun.rerunOf, first.runId);
   const done = await until(() => {
-    const { job } = box.json<{ job: { state: string; result: number } }>('runs', 'get', rerun.runId);
-    return job.state === 'completed' ? job : undefined;
+    const run = box.json<{ status: string; output: number }>('runs', 'get', rerun.runId);
+    return run.status === 'completed' ? run : undefined;
   }, 15_000, 'the rerun to complete');
-  assert.equal(done.result, 51);
+  assert.equal(done.output, 51);
   assert.deepEqual({ a: count('a'), b: count('b'), c: count('c') }, { a: before.a, b: before.b + 1, c: before.c + 1 });
   const bad = box.run('runs', 'rerun', first.runId, '--from', 'zzz');
   assert.equal(bad.code, 2);
@@ -50,11 +57,16 @@ test('runs rerun --from reuses the earlier steps and runs the chosen step and th
 test('runs cancel cancels a run and the child it is waiting for', async () => {
   const { runId } = box.json<{ runId: string }>('run', 'waits.for.child');
   const child = await until(() => box.json<{ id: string; state: string }[]>('jobs', 'list', '--tag', `parent:${runId}`)[0], 10_000, 'the child run to start');
-  await until(() => box.json<{ job: { state: string } }>('runs', 'get', child.id).job.state === 'scheduled' || undefined, 10_000, 'the child to sleep');
+  await until(() => box.json<{ steps: { id: string; parked?: string }[] }>('runs', 'get', child.id).steps.find((s) => s.id === 'nap' && s.parked === 'sleeping'), 10_000, 'the child to sleep');
   const { cancelled } = box.json<{ cancelled: string[] }>('runs', 'cancel', runId);
   assert.deepEqual([...cancelled].sort(), [child.id, runId].sort());
-  await until(() => box.json<{ job: { state: string } }>('runs', 'get', runId).job.state === 'cancelled' || undefined, 5000, 'the parent to end cancelled');
-  assert.equal(box.json<{ job: { state: string } }>('runs', 'get', child.id).job.state, 'cancelled');
+  await until(() => box.json<{ status: string }>('runs', 'get', runId).status === 'cancelled' || undefined, 5000, 'the parent to end cancelled');
+  const childRun = box.json<{ status: string; parentId: string; steps: { id: string; status: string }[] }>('runs', 'get', child.id);
+  assert.equal(childRun.status, 'cancelled');
+  assert.equal(childRun.parentId, runId);
+  assert.equal(childRun.steps.find((s) => s.id === 'nap')?.status, 'cancelled', 'the sleeping step ends cancelled with its run');
+  const listed = box.json<{ id: string }[]>('runs', 'list', '--workflow', 'waits.for.child', '--status', 'cancelled');
+  assert.ok(listed.some((r) => r.id === runId));
 });
 
 test('runs stats prints per-workflow counts and durations', () => {

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MAIN, assertOneLineError, runCli } from './cli-helpers.js';
+import { PG_URL, adminQuery, dropSchema, pgSkipReason, randomName } from '../support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-cli-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+const pgSkip = await pgSkipReason();
 
 const enqueueOne = (store: string[], env: Record<string, string> = {}, cwd?: string): string => {
   const result = runCli([...store, '--json', 'enqueue', 'store.probe'], { env, cwd });
@@ -53,12 +55,37 @@ test('sqlite::memory: works for one command and keeps nothing', () => {
   assert.equal(countJobs(['--store', 'sqlite::memory:']), 0);
 });
 
-test('postgres and redis URLs say the driver is not available yet, without printing a password', () => {
-  assertOneLineError(runCli(['--store', 'postgres://app:hunter2@db/jobs', 'stats']), 2,
-    /^taskwright: the postgres store driver is not available yet; use sqlite:PATH \(got --store "postgres:\/\/app:\*\*\*@db\/jobs"\)$/);
+test('redis URLs say the driver is not available yet; an unreachable postgres server is one line; no password is printed', () => {
   assertOneLineError(runCli(['jobs', 'list'], { env: { TASKWRIGHT_STORE: 'redis://localhost:6379' } }), 2,
-    /^taskwright: the redis store driver is not available yet; use sqlite:PATH \(got TASKWRIGHT_STORE "redis:\/\/localhost:6379"\)$/);
+    /^taskwright: the redis store driver is not available yet; use sqlite:PATH or postgres:\/\/\.\.\. \(got TASKWRIGHT_STORE "redis:\/\/localhost:6379"\)$/);
+  // port 1: nothing listens there
+  const refused = runCli(['--store', 'postgres://app:hunter2@127.0.0.1:1/jobs', 'stats']);
+  assertOneLineError(refused, 1, /^taskwright: store error: connect ECONNREFUSED 127\.0\.0\.1:1 \(ECONNREFUSED\)$/);
+  assert.doesNotMatch(refused.stderr, /hunter2/);
+  assertOneLineError(runCli(['--store', 'postgres://app@127.0.0.1:1/jobs?schema=Bad-Name', 'stats']), 2,
+    /^taskwright: expected schema to be a lowercase identifier .*got "Bad-Name"$/);
   assertOneLineError(runCli(['stats'], { env: { TASKWRIGHT_STORE: 'jobs.json' } }), 2, /^taskwright: expected TASKWRIGHT_STORE to be sqlite:PATH/);
+});
+
+test('postgres://.../db?schema=NAME runs every command against that schema (TASKWRIGHT_STORE too)', { skip: pgSkip }, async () => {
+  const schema = randomName('cli');
+  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+  try {
+    const migrated = runCli(['--store', url, 'migrate']);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.equal(migrated.stdout, `schema is current in ${url}\n`);
+    const id = enqueueOne(['--store', url]);
+    enqueueOne([], { TASKWRIGHT_STORE: url });
+    assert.equal(countJobs(['--store', url]), 2);
+    const tables = await adminQuery(`SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY 1`);
+    const names = tables.rows.map((r) => r.table_name as string);
+    for (const table of ['event_waits', 'events', 'job_logs', 'jobs', 'migrations', 'steps']) assert.ok(names.includes(table), `${table} in ${names.join(', ')}`);
+    const shown = runCli(['--store', url, '--json', 'jobs', 'get', id]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.equal((JSON.parse(shown.stdout) as { job: { name: string } }).job.name, 'store.probe');
+  } finally {
+    await dropSchema(PG_URL, schema);
+  }
 });
 
 test('a store that cannot be opened is one line, not a stack trace', () => {
@@ -77,7 +104,9 @@ test('a bare taskwright prints the overview; --help works for every command; --v
   assert.match(bare.stdout, /Run `taskwright dev`/);
   const commands: [string[], RegExp][] = [
     [['dev'], /--keep-running/],
-    [['worker'], /--handlers <file>[\s\S]*--concurrency <n>[\s\S]*--queue <queue>[\s\S]*--lease[\s\S]*--heartbeat[\s\S]*--grace/],
+    [['worker'], /--handlers <file>[\s\S]*workflows[\s\S]*--concurrency <n>[\s\S]*--queue <queue>[\s\S]*--lease[\s\S]*--heartbeat[\s\S]*--grace[\s\S]*Workflows in FILE are registered/],
+    [['runs', 'list'], /--status <status>\s+only runs in this status \(pending, running, paused,\s+completed, failed, cancelled\)/],
+    [['runs', 'get'], /status history, steps, logs, usage and cost/],
     [['enqueue'], /--payload <json>[\s\S]*--payloads[\s\S]*--priority[\s\S]*--delay[\s\S]*--run-at[\s\S]*--attempts[\s\S]*--backoff[\s\S]*--timeout[\s\S]*--key[\s\S]*--tags/],
     [['jobs'], /get[\s\S]*list[\s\S]*cancel[\s\S]*retry/],
     [['jobs', 'get'], /Usage: taskwright jobs get \[options\] <id>/],

@@ -11,21 +11,29 @@
 // Sections, one file each under suite/: enqueue (migrate, enqueue, bulk, idempotency), claim,
 // settle (every outcome, fencing, batches, settleAndClaim), history (transitions), running
 // (checkpoints, progress, logs, leases, rescue), control (cancel, retry, redrive, setBudget),
-// reads (getJob, listJobs, stats, pendingCount), prune, wake-ups, workflow (steps, events).
+// reads (getJob, listJobs, stats, pendingCount), prune, wake-ups, workflow (steps, events), feed (event
+// feed, trace context, health).
+// reads (getJob, listJobs, stats, pendingCount), prune, wake-ups, workflow (steps, events),
+// schedules and timers (capability `schedules`), flow (priority aging, fairness, limits, pause,
+// worker tags, breakers, worker registry).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Store } from '../../dist/store/store.js';
 import { claimTests } from './suite/claim.js';
 import { controlTests } from './suite/control.js';
 import { enqueueTests } from './suite/enqueue.js';
+import { feedTests } from './suite/feed.js';
+import { flowTests } from './suite/flow.js';
 import type { ConformanceOptions, SuiteContext } from './suite/harness.js';
 import { historyTests } from './suite/history.js';
 import { pruneTests } from './suite/prune.js';
 import { readTests } from './suite/reads.js';
 import { runningTests } from './suite/running.js';
+import { scheduleTests } from './suite/schedules.js';
 import { settleTests } from './suite/settle.js';
 import { wakeupTests } from './suite/wakeups.js';
 import { workflowTests } from './suite/workflow.js';
+import { runTests } from './suite/runs.js';
 
 export type { ConformanceOptions } from './suite/harness.js';
 
@@ -59,6 +67,10 @@ export function defineStoreConformance(
     pruneTests(ctx);
     wakeupTests(ctx);
     workflowTests(ctx);
+    feedTests(ctx);
+    scheduleTests(ctx);
+    runTests(ctx);
+    flowTests(ctx);
 
     test('the driver describes itself', async () => {
       const store = await createStore();

@@ -14,7 +14,10 @@ test('two worker processes drain 10,000 jobs, each exactly once', async () => {
   const [a, b] = await Promise.all([h.start('A', options), h.start('B', options)]);
 
   const tw = h.engine();
-  const items = Array.from({ length: JOBS }, (_, i) => ({ name: 'record', payload: { i } }));
+  // 2 ms a job: one process alone needs at least 10,000 / 50 x 2 ms = 400 ms, so the other one,
+  // woken by the same commit, takes part (without it one process could drain all before the
+  // other's first claim, and the test would prove nothing about sharing).
+  const items = Array.from({ length: JOBS }, (_, i) => ({ name: 'record', payload: { i, ms: 2 } }));
   const enqueued = await tw.enqueueMany(items);
   const ids = enqueued.map((r) => r.id);
   assert.equal(new Set(ids).size, JOBS);

@@ -1,13 +1,13 @@
-// Shared harness for the multi-process integration tests: a temp directory with one SQLite file,
+// Shared harness for the multi-process integration tests: a temp directory, one fresh store (a
+// SQLite file, or a PostgreSQL schema when TW_TEST_STORE=postgres; see test/support/test-store.ts),
 // worker processes (test/fixtures/worker.mjs) that append JSON lines to a record file each, and
-// the test's own engine on the same file. `cleanup()` SIGKILLs whatever child is still alive.
+// the test's own engine on the same store. `cleanup()` SIGKILLs whatever child is still alive.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Taskwright, type Job, type WorkerOptions } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace, openSpec, type StoreSpec } from '../support/test-store.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/worker.mjs', import.meta.url));
 
@@ -135,28 +135,31 @@ export interface SpawnOptions {
   sleepCapMs?: number;
 }
 
-/** A temp directory with one database file, the worker processes on it and test-side engines. */
+/** A temp directory with one store, the worker processes on it and test-side engines. */
 export class Harness {
   readonly dir: string;
-  readonly db: string;
+  readonly store: StoreSpec;
+  private readonly place: StorePlace;
   private readonly processes: WorkerProcess[] = [];
   private readonly engines: Taskwright[] = [];
 
-  constructor(name: string) {
-    this.dir = mkdtempSync(join(tmpdir(), `tw-it-${name}-`));
-    this.db = join(this.dir, 'jobs.db');
+  /** `driver` and `pgUrl` pin the store (default: TW_TEST_STORE and the test server). */
+  constructor(name: string, driver?: 'sqlite' | 'postgres', pgUrl?: string) {
+    this.place = new StorePlace(`it-${name}`, driver, pgUrl);
+    this.dir = this.place.dir;
+    this.store = this.place.fresh();
   }
 
-  /** The test's own engine on the same file: a separate connection, like another process. */
+  /** The test's own engine on the same store: a separate connection, like another process. */
   engine(): Taskwright {
-    const tw = new Taskwright({ store: sqliteStore(this.db) });
+    const tw = new Taskwright({ store: openSpec(this.store) });
     this.engines.push(tw);
     return tw;
   }
 
   spawn(label: string, options: SpawnOptions = {}): WorkerProcess {
     const recordFile = join(this.dir, `${label}.jsonl`);
-    const config = { db: this.db, record: recordFile, label, worker: options.worker ?? {}, sleepCapMs: options.sleepCapMs };
+    const config = { store: this.store, record: recordFile, label, worker: options.worker ?? {}, sleepCapMs: options.sleepCapMs };
     const child = spawn(process.execPath, [FIXTURE, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const proc = new WorkerProcess(label, recordFile, child);
     this.processes.push(proc);
@@ -179,12 +182,12 @@ export class Harness {
     return this.processes.map((p) => p.diagnostics()).join('\n');
   }
 
-  /** SIGKILLs every child still alive (only ours, by pid), closes engines, removes the directory. */
+  /** SIGKILLs every child still alive (only ours, by pid), closes engines, removes the directory and the store. */
   async cleanup(): Promise<void> {
     for (const proc of this.processes) proc.kill('SIGKILL');
     await Promise.all(this.processes.map((p) => p.waitExit(5000).catch(() => undefined)));
     for (const tw of this.engines) await tw.store.close().catch(() => undefined);
-    if (!process.env.TW_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
+    await this.place.cleanup();
   }
 }
 

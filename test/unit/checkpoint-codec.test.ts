@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { DEFAULT_COMPRESSION_THRESHOLD, decodeCheckpoint, encodeCheckpoint } from '../../dist/runtime/checkpoint-codec.js';
+import { DEFAULT_COMPRESSION_THRESHOLD, compressStep, decodeCheckpoint, encodeCheckpoint, expandStep } from '../../dist/runtime/checkpoint-codec.js';
+import type { StepRecord } from '../../dist/store/types.js';
 import { assertInvalid } from './assert-error.js';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -63,4 +64,31 @@ test('a bad token is rejected', () => {
 
 test('data that is not JSON is rejected', () => {
   assertInvalid(() => encodeCheckpoint('t', () => 1, 1024), 'expected checkpoint data to be JSON-serializable, got [object Function]');
+});
+
+const record = (outputJson: string | null): StepRecord => ({
+  stepId: 's', seq: 0, status: 'completed', outputJson, error: null, attempts: 1, startedAt: 1, finishedAt: 2, usage: null,
+});
+
+test('a step output above the threshold is stored gzipped and expands back to the same JSON', () => {
+  const json = JSON.stringify({ rows: Array.from({ length: 500 }, (_, i) => ({ i, label: `row ${i} é✓` })) });
+  const stored = compressStep(record(json), 1024);
+  assert.equal(stored.outputJson, null);
+  assert.ok(stored.outputGzip && stored.outputGzip.byteLength < Buffer.byteLength(json) / 4, 'compressed');
+  assert.equal(gunzipSync(stored.outputGzip).toString('utf8'), json);
+  const expanded = expandStep(stored);
+  assert.equal(expanded.outputJson, json);
+  assert.equal('outputGzip' in expanded, false);
+});
+
+test('a step output at or below the threshold (in UTF-8 bytes) is stored as it is', () => {
+  const small = record(JSON.stringify('x'.repeat(98)));
+  assert.equal(compressStep(small, 100), small);
+  assert.equal(expandStep(small), small);
+  assert.equal(compressStep(record(null), 0).outputJson, null);
+  // 34 characters of JSON, 100 bytes of UTF-8: over a 99-byte threshold
+  const multiByte = record(JSON.stringify('✓'.repeat(32) + 'ab'));
+  assert.equal(Buffer.byteLength(multiByte.outputJson ?? ''), 100);
+  assert.equal(compressStep(multiByte, 100).outputJson, multiByte.outputJson);
+  assert.equal(compressStep(multiByte, 99).outputJson, null);
 });

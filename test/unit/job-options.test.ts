@@ -22,6 +22,12 @@ test('fills every default', () => {
     tags: [],
     deadLetter: true,
     budgetJson: null,
+    priorityLeadMs: 0,
+    groupKey: null,
+    concurrencyKey: null,
+    rateKey: null,
+    breakerKey: null,
+    requiredTags: [],
   });
   assert.deepEqual(compile({}), compile(undefined));
 });

@@ -14,6 +14,9 @@ test('fills every default', () => {
     cancelPollMs: 500,
     rescueMs: 5000,
     handleSignals: false,
+    tags: [],
+    autoscale: null,
+    schedules: true,
   };
   assert.deepEqual(compileWorkerOptions(), defaults);
   assert.deepEqual(compileWorkerOptions({}), defaults);
@@ -31,6 +34,7 @@ test('compiles durations and keeps given values', () => {
       cancelPollInterval: 100,
       rescueInterval: '2s',
       handleSignals: true,
+      schedules: false,
     }),
     {
       concurrency: 4,
@@ -42,6 +46,9 @@ test('compiles durations and keeps given values', () => {
       cancelPollMs: 100,
       rescueMs: 2000,
       handleSignals: true,
+      tags: [],
+      autoscale: null,
+      schedules: false,
     },
   );
 });

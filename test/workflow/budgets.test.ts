@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, defineWorkflow, resumeRun, runUsage, splitBudget } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace } from '../support/test-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tw-budgets-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
+const place = new StorePlace('wf-budgets');
+after(() => place.cleanup());
 
 /** Three steps of 400 tokens each: a 1,000-token budget is passed by the third. */
 function setup() {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, `b-${++n}.db`)) });
+  const tw = new Taskwright({ store: place.store() });
   const ran: string[] = [];
   tw.register(
     defineWorkflow('llm.chain', async (_: unknown, step) => {
@@ -45,10 +41,14 @@ test('budget breach with the fail policy fails the run at the step boundary wher
 
 test('budget breach with the cancel policy ends the run cancelled', async () => {
   const { tw, ran } = setup();
+  const cancelled: string[] = [];
+  tw.on('run:cancelled', (e) => cancelled.push(`${e.runId}:${e.reason}`));
   const { id } = await tw.enqueue('llm.chain', {}, { budget: { costUsd: 0.005, onBreach: 'cancel' } });
   await tw.drain({ timeout: '5s' });
   const job = await tw.getJob(id);
   assert.equal(job.state, 'cancelled');
+  assert.equal(cancelled.length, 1, 'run:cancelled once');
+  assert.match(cancelled[0] ?? '', new RegExp(`^${id}:budget exceeded`));
   assert.match(job.error?.message ?? '', /budget exceeded after step "draft": cost \$0\.0080 of \$0\.005/);
   assert.deepEqual(ran, ['outline', 'draft']);
   await tw.close();

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { NonRetryableError, Taskwright, defineShardTask, defineWorkflow, runSharded } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace } from '../support/test-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tw-children-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const engine = () => new Taskwright({ store: sqliteStore(join(dir, `c-${++n}.db`)) });
+const place = new StorePlace('wf-children');
+after(() => place.cleanup());
+const engine = () => new Taskwright({ store: place.store() });
 
 test('step.invoke runs a child workflow and returns its result; step.start fires and forgets', async () => {
   const tw = engine();

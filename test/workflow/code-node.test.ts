@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { Taskwright, dagFromJson, runCodeInSandbox } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace } from '../support/test-store.js';
 
 test('runs user code on its input, async included', async () => {
   assert.equal(await runCodeInSandbox('return input.a + input.b', { a: 2, b: 3 }), 5);
@@ -49,8 +46,8 @@ test('the code cannot reach the host: no process, env, require or dynamic import
 });
 
 test('a code node in a JSON DAG computes from its parents', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tw-code-'));
-  const tw = new Taskwright({ store: sqliteStore(join(dir, 'c.db')) });
+  const place = new StorePlace('wf-code');
+  const tw = new Taskwright({ store: place.store() });
   tw.register(dagFromJson({
     name: 'scored',
     nodes: [
@@ -62,5 +59,13 @@ test('a code node in a JSON DAG computes from its parents', async () => {
   await tw.drain({ timeout: '10s' });
   assert.equal(((await tw.getJob(id)).result as { outputs: { sum: number } }).outputs.sum, 10);
   await tw.close();
-  rmSync(dir, { recursive: true, force: true });
+  await place.cleanup();
+});
+
+test('a cancelled run stops its code node at once: the thread is terminated on abort', async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error('run cancelled')), 100);
+  const started = Date.now();
+  await assert.rejects(runCodeInSandbox('while (true) {}', null, { timeoutMs: 20_000 }, controller.signal), /run cancelled/);
+  assert.ok(Date.now() - started < 15_000, 'stopped by the abort, not by the time limit');
 });

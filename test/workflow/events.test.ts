@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, defineWorkflow } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace } from '../support/test-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tw-events-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const place = new StorePlace('wf-events');
+after(() => place.cleanup());
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -18,9 +15,9 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 }
 
 test('waitForEvent parks the run until a matching event is sent, from another store handle', async () => {
-  const path = join(dir, 'a.db');
-  const tw = new Taskwright({ store: sqliteStore(path) });
-  const sender = new Taskwright({ store: sqliteStore(path) }); // as another process would
+  const spec = place.fresh();
+  const tw = new Taskwright({ store: place.open(spec) });
+  const sender = new Taskwright({ store: place.open(spec) }); // as another process would
   let shipped = 0;
   tw.register(
     defineWorkflow('order.fulfil', async (input: { orderId: number }, step) => {
@@ -32,8 +29,11 @@ test('waitForEvent parks the run until a matching event is sent, from another st
   const { id } = await tw.enqueue('order.fulfil', { orderId: 7 });
   const worker = tw.worker({ concurrency: 2, pollInterval: 5000 });
   await worker.start();
-  await waitFor(async () => (await tw.getJobDetails(id)).steps.some((s) => s.stepId === 'paid' && s.status === 'waiting'), 'the run to wait');
-  assert.equal((await tw.getJob(id)).state, 'scheduled');
+  // the step is recorded waiting before the run parks (two writes): wait for both
+  await waitFor(async () => {
+    const details = await tw.getJobDetails(id);
+    return details.job.state === 'scheduled' && details.steps.some((s) => s.stepId === 'paid' && s.status === 'waiting');
+  }, 'the run to wait');
   await sender.sendEvent('payment.received', { orderId: 8, cents: 100 }); // another order's payment
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await tw.getJob(id)).state, 'scheduled', 'a non-matching event does not complete the wait');
@@ -48,7 +48,7 @@ test('waitForEvent parks the run until a matching event is sent, from another st
 });
 
 test('waitForEvent resolves null after its timeout', async () => {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, 'b.db')) });
+  const tw = new Taskwright({ store: place.store() });
   tw.register(defineWorkflow('approval', async (_: unknown, step) => {
     const answer = await step.waitForEvent('approved', { event: 'approval', timeout: 300 });
     return answer === null ? 'timed out' : 'approved';
@@ -60,7 +60,7 @@ test('waitForEvent resolves null after its timeout', async () => {
 });
 
 test('sendEvent rejects a bad name or data and stores nothing', async () => {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, 'c.db')) });
+  const tw = new Taskwright({ store: place.store() });
   await assert.rejects(tw.sendEvent('bad name', {}), /expected event name to be/);
   await assert.rejects(tw.sendEvent('ok', { n: 1n }), /expected event data to be JSON-serializable/);
   assert.deepEqual(await tw.store.listEvents('ok', 0, 10), []);

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, defineWorkflow } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace } from '../support/test-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tw-workflow-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const engine = () => new Taskwright({ store: sqliteStore(join(dir, `wf-${++n}.db`)) });
+const place = new StorePlace('wf-steps');
+after(() => place.cleanup());
+const engine = () => new Taskwright({ store: place.store() });
 
 test('step.run is memoized: a retried run replays recorded steps instead of running them again', async () => {
   const tw = engine();
@@ -190,7 +186,8 @@ test('a run timebox fails a run that sleeps past it, on time, and the error work
       await step.run('first', () => 1);
       await step.sleep('long-nap', '1h');
       await step.run('never', () => 2);
-    }, {}, { timeout: 300, onError: 'slowpoke.failed' }),
+    // long enough for the first step on a loaded machine with a networked store, far below the 1h sleep
+    }, {}, { timeout: 1500, onError: 'slowpoke.failed' }),
     defineWorkflow('slowpoke.failed', async (details: { runId: string; workflow: string; error: string }, step) => step.run('record', () => details)),
   );
   const { id } = await tw.enqueue('slowpoke', { customer: 9 });
@@ -198,10 +195,45 @@ test('a run timebox fails a run that sleeps past it, on time, and the error work
   await tw.drain({ timeout: '5s' });
   const run = await tw.getJob(id);
   assert.equal(run.state, 'dead');
-  assert.match(run.error?.message ?? '', /run exceeded its timeout of 300ms in step "long-nap"/);
-  assert.ok(Date.now() - started < 3000, 'the timebox ended the 1h sleep early');
+  assert.match(run.error?.message ?? '', /run exceeded its timeout of 1500ms in step "long-nap"/);
+  assert.ok(Date.now() - started < 5000, 'the timebox ended the 1h sleep early');
   const [handler] = await tw.listJobs({ name: 'slowpoke.failed' });
   assert.equal(handler?.state, 'completed');
   assert.deepEqual(handler?.result, { runId: id, workflow: 'slowpoke', input: { customer: 9 }, error: run.error?.message });
+  await tw.close();
+});
+
+test('a large step output is stored compressed in the journal and replays intact; the checkpoint step id is reserved', async () => {
+  const spec = place.fresh();
+  const tw = new Taskwright({ store: place.open(spec), checkpointCompressionThreshold: 1024 });
+  const rows = Array.from({ length: 2000 }, (_, i) => ({ i, label: `row ${i}` }));
+  let loads = 0;
+  let flaky = 0;
+  tw.register(
+    defineWorkflow('bulk', async (_: unknown, step) => {
+      const loaded = await step.run('load', () => (loads++, rows));
+      await step.run('flaky', () => {
+        if (++flaky === 1) throw new Error('transient');
+      });
+      return loaded.length === rows.length && loaded.every((r, i) => r.label === rows[i]?.label);
+    }, { attempts: 2, backoff: { base: 10, jitter: 0 } }),
+    defineWorkflow('reserved', async (_: unknown, step) => step.run('$checkpoint', () => 1), { attempts: 1 }),
+  );
+  const { id } = await tw.enqueue('bulk');
+  const reserved = await tw.enqueue('reserved');
+  await tw.drain({ timeout: '10s' });
+  const details = await tw.getJobDetails(id);
+  assert.equal(details.job.state, 'completed');
+  assert.equal(details.job.result, true, 'the replayed output equals the original');
+  assert.equal(loads, 1, 'the recorded step did not run again');
+  assert.deepEqual(details.steps.find((s) => s.stepId === 'load')?.outputJson, JSON.stringify(rows), 'run details show it expanded');
+  const raw = place.open(spec);
+  const stored = (await raw.listSteps(id)).find((s) => s.stepId === 'load');
+  assert.equal(stored?.outputJson, null);
+  assert.ok(stored?.outputGzip && stored.outputGzip.byteLength < JSON.stringify(rows).length / 4, 'stored gzipped');
+  await raw.close();
+  const failed = await tw.getJob(reserved.id);
+  assert.ok(failed.state === 'failed' || failed.state === 'dead', `ended ${failed.state}`);
+  assert.match(failed.error?.message ?? '', /step id "\$checkpoint" is reserved for job checkpoints/);
   await tw.close();
 });

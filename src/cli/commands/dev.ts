@@ -2,12 +2,19 @@ import type { Command } from 'commander';
 import { TaskwrightError } from '../../core/errors.js';
 import { JOB_STATES } from '../../core/job.js';
 import type { Taskwright } from '../../runtime/engine.js';
+import { createServer, type TaskwrightServer } from '../../server/server.js';
 import { openEngine, type GlobalOptions } from '../context.js';
+import { authNote, portFlag } from './serve.js';
 import { devHandlers, devJobs } from '../dev-handlers.js';
 import { narrate } from '../dev-narrator.js';
 import { printTable } from '../output.js';
 import { onShutdownSignals } from '../signals.js';
-import { chooseStore, redactUrl, sqlitePathOf } from '../store-url.js';
+import { chooseStore, parseStoreUrl, redactUrl, type StoreChoice } from '../store-url.js';
+
+const isMemoryStore = (choice: StoreChoice): boolean => {
+  const spec = parseStoreUrl(choice);
+  return spec.driver === 'sqlite' && spec.path === ':memory:';
+};
 
 const QUEUE = 'quickstart';
 /** The examples take about 2.5s; past this something is wrong (e.g. another worker took the jobs). */
@@ -59,14 +66,32 @@ function printNextSteps(storeFlag: string, jobWithHistory: string | undefined): 
   );
 }
 
+/** The API server beside the examples, on `port` or, when that is taken, on any free port. */
+async function startDevServer(engine: Taskwright, port: number): Promise<TaskwrightServer> {
+  const server = createServer({ engine, port });
+  try {
+    await server.listen();
+    return server;
+  } catch (error) {
+    await server.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    const fallback = createServer({ engine, port: 0 });
+    await fallback.listen();
+    return fallback;
+  }
+}
+
 export function registerDev(program: Command, globals: () => GlobalOptions): void {
   program
     .command('dev')
     .description('run the engine with example handlers and watch it work (the quick start)')
-    .option('--keep-running', 'keep the worker running after the examples finish (Ctrl-C to stop)')
-    .action(async (flags: { keepRunning?: boolean }) => {
+    .option('--keep-running', 'keep the worker and the API server running after the examples finish (Ctrl-C to stop)')
+    .option('--port <port>', 'port of the API server (a free one when taken)', '7070')
+    .option('--no-server', 'do not start the API server')
+    .action(async (flags: { keepRunning?: boolean; port: string; server: boolean }) => {
+      const port = portFlag(flags.port);
       const store = chooseStore(globals().store);
-      const engine = openEngine(globals());
+      const engine = await openEngine(globals());
       engine.register(...devHandlers);
       await engine.migrate();
 
@@ -83,7 +108,10 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
 
       const allFinished = whenAllFinished(engine, results.map((r) => r.id));
       const worker = engine.worker({ concurrency: 4, queues: [QUEUE], pollInterval: 250 });
+      const server = flags.server ? await startDevServer(engine, port) : null;
+      if (server) say(`API and live events on ${server.url} (try ${server.url}/api/jobs?queue=${QUEUE}); ${authNote(server)}`);
       const stop = async (): Promise<void> => {
+        await server?.close();
         await worker.stop(2000);
         await engine.close();
       };
@@ -111,14 +139,14 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
       say('all example jobs finished');
       await printSummary(engine);
       const storeFlag = store.source === '--store' ? ` --store ${store.url}` : '';
-      if (sqlitePathOf(store) === ':memory:') {
+      if (isMemoryStore(store)) {
         process.stdout.write('\nThis store lives in memory and is gone now that dev exits; use a file store (the default) to look at the jobs afterwards.\n');
       } else {
         printNextSteps(storeFlag, results.find((_, i) => devJobs[i]?.name === 'thumbnails.render')?.id);
       }
 
       if (flags.keepRunning) {
-        say(`worker keeps running on queue ${QUEUE} (Ctrl-C to stop); try: npx taskwright enqueue greet --payload '{"name":"you"}' --queue ${QUEUE}${storeFlag}`);
+        say(`worker keeps running on queue ${QUEUE}${server ? `, API on ${server.url}` : ''} (Ctrl-C to stop); try: npx taskwright enqueue greet --payload '{"name":"you"}' --queue ${QUEUE}${storeFlag}`);
         return;
       }
       await stop();

@@ -6,7 +6,7 @@ import { compileJobOptions, DEFAULT_QUEUE } from '../../core/options.js';
 import type { Taskwright } from '../../runtime/engine.js';
 import { withEngine, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
-import { duration, integer, isoTime, json, list, positiveInt } from '../parse-flags.js';
+import { duration, isoTime, json, list, positiveInt, priority as priorityFlag } from '../parse-flags.js';
 
 interface EnqueueFlags {
   payload?: string;
@@ -20,13 +20,18 @@ interface EnqueueFlags {
   timeout?: string;
   key?: string;
   tags?: string;
+  group?: string;
+  concurrencyKey?: string;
+  rateKey?: string;
+  breakerKey?: string;
+  requireTags?: string;
 }
 
 function optionsFrom(flags: EnqueueFlags): EnqueueOptions {
   if (flags.delay !== undefined && flags.runAt !== undefined) throw new ValidationError('expected either --delay or --run-at, got both');
   const options: EnqueueOptions = {};
   if (flags.queue !== undefined) options.queue = flags.queue;
-  const priority = integer('--priority', flags.priority);
+  const priority = priorityFlag('--priority', flags.priority);
   if (priority !== undefined) options.priority = priority;
   const delay = duration('--delay', flags.delay);
   if (delay !== undefined) options.delay = delay;
@@ -41,6 +46,12 @@ function optionsFrom(flags: EnqueueFlags): EnqueueOptions {
   if (flags.key !== undefined) options.idempotencyKey = flags.key;
   const tags = list(flags.tags);
   if (tags !== undefined) options.tags = tags;
+  if (flags.group !== undefined) options.group = flags.group;
+  if (flags.concurrencyKey !== undefined) options.concurrencyKey = flags.concurrencyKey;
+  if (flags.rateKey !== undefined) options.rateKey = flags.rateKey;
+  if (flags.breakerKey !== undefined) options.breakerKey = flags.breakerKey;
+  const requireTags = list(flags.requireTags);
+  if (requireTags !== undefined) options.requireTags = requireTags;
   return options;
 }
 
@@ -87,14 +98,19 @@ export function registerEnqueue(program: Command, globals: () => GlobalOptions):
     .option('--payload <json>', 'the payload as JSON')
     .option('--payloads <file.jsonl>', 'enqueue one job per line, in bulk (- reads stdin)')
     .option('--queue <queue>', 'queue name (default: default)')
-    .option('--priority <n>', 'higher runs first (default 0)')
+    .option('--priority <p>', 'high, normal, low or an integer; higher runs first, waiting jobs age upwards (default normal = 0)')
     .option('--delay <duration>', 'run no sooner than this long from now, e.g. 5s')
     .option('--run-at <iso>', 'run no sooner than this time')
     .option('--attempts <n>', 'total attempts including the first (default 3)')
     .option('--backoff <duration>', 'base retry delay, doubled each attempt (default 1s)')
     .option('--timeout <duration>', 'abort an attempt after this long')
     .option('--key <key>', 'idempotency key: a second enqueue returns the first job')
-    .option('--tags <a,b>', 'comma-separated tags')
+    .option('--tags <a,b>', 'comma-separated labels (for listing and stats)')
+    .option('--group <key>', 'fairness group, e.g. a tenant: groups interleave')
+    .option('--concurrency-key <key>', 'counts against this key\'s concurrency limit (see limits set)')
+    .option('--rate-key <key>', 'counts against this key\'s rate limit')
+    .option('--breaker-key <key>', 'feeds and is held by this circuit breaker')
+    .option('--require-tags <a,b>', 'only workers with all these tags (worker --tags) run the job')
     .action(async (name: string, flags: EnqueueFlags) => {
       if (flags.payload !== undefined && flags.payloads !== undefined) throw new ValidationError('expected either --payload or --payloads, got both');
       const options = optionsFrom(flags);

@@ -1,10 +1,18 @@
 import type { Command } from 'commander';
 import { TERMINAL_STATES } from '../../core/job.js';
+import { ValidationError, describeValue } from '../../core/errors.js';
 import { cancelRun, rerunFrom } from '../../workflow/runs.js';
+import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../../workflow/run-view.js';
+import { printRun } from './run-view.js';
 import { withEngine, type GlobalOptions } from '../context.js';
-import { printJobs, printJson, printTable } from '../output.js';
-import { showJob } from './jobs.js';
-import { duration, jobState, json, positiveInt } from '../parse-flags.js';
+import { formatTime, printJson, printTable } from '../output.js';
+import { duration, json, positiveInt } from '../parse-flags.js';
+
+function runStatus(value: string | undefined): RunStatus | undefined {
+  if (value === undefined) return undefined;
+  if (!(RUN_STATUSES as readonly string[]).includes(value)) throw new ValidationError(`expected --status to be one of ${RUN_STATUSES.join(', ')}, got ${describeValue(value)}`);
+  return value as RunStatus;
+}
 
 /** Workflow runs are jobs; these commands speak of them as runs. */
 export function registerRuns(program: Command, globals: () => GlobalOptions): void {
@@ -43,15 +51,16 @@ export function registerRuns(program: Command, globals: () => GlobalOptions): vo
     .command('list')
     .description('list runs, newest first')
     .option('--workflow <name>', 'only runs of this workflow')
-    .option('--status <state>', 'only runs in this state')
+    .option('--status <status>', `only runs in this status (${RUN_STATUSES.join(', ')})`)
     .option('--limit <n>', 'at most this many (default 50)')
     .action(async (flags: { workflow?: string; status?: string; limit?: string }) => {
-      const state = jobState('--status', flags.status);
+      const status = runStatus(flags.status);
       const limit = positiveInt('--limit', flags.limit) ?? 50;
       await withEngine(globals(), async (engine) => {
-        const list = await engine.listJobs({ name: flags.workflow, state, limit });
-        if (globals().json) printJson(list);
-        else printJobs(list);
+        const list = await listRuns(engine, { ...(flags.workflow && { workflow: flags.workflow }), ...(status && { status }), limit });
+        if (globals().json) return printJson(list.map((r) => ({ id: r.id, workflow: r.name, status: r.runStatus, createdAt: r.createdAt, finishedAt: r.finishedAt, error: r.error })));
+        if (list.length === 0) return void process.stdout.write('no runs\n');
+        printTable(['ID', 'WORKFLOW', 'STATUS', 'CREATED', 'FINISHED', 'ERROR'], list.map((r) => [r.id, r.name, r.runStatus, formatTime(r.createdAt), formatTime(r.finishedAt), r.error?.message ?? '']));
       });
     });
   runs
@@ -94,9 +103,13 @@ export function registerRuns(program: Command, globals: () => GlobalOptions): vo
     });
   runs
     .command('get')
-    .description('a run with its steps, history and logs (same as jobs get)')
+    .description('a run with its status history, steps, logs, usage and cost')
     .argument('<id>', 'run id')
     .action(async (id: string) => {
-      await withEngine(globals(), (engine) => showJob(engine, id, globals().json === true));
+      await withEngine(globals(), async (engine) => {
+        const run = await getRun(engine, id);
+        if (globals().json) printJson(run);
+        else printRun(run);
+      });
     });
 }

@@ -4,17 +4,17 @@ import { RETRYABLE_STATES } from '../../core/state-machine.js';
 import type { CancelResult } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { appendHistory } from './history.js';
-import { parseJobId, rowToJob, type JobRow } from './rows.js';
+import { JOB_SELECT, parseJobId, rowToJob, type JobRow } from './rows.js';
 
 /** Operator actions that can come from any process: cancel, retry, redrive. */
 export function createControl(db: SqliteDatabase) {
-  const select = db.prepare('SELECT * FROM tw_jobs WHERE id = ?');
+  const select = db.prepare(`${JOB_SELECT} WHERE id = ?`);
   const cancelWaiting = db.prepare(
     `UPDATE tw_jobs SET state = 'cancelled', ${appendHistory("'cancelled'", 'attempt', "'cancelled by request'")},
       finished_at = @now, updated_at = @now WHERE id = @id AND state IN ('scheduled', 'queued')`,
   );
   const requestCancel = db.prepare("UPDATE tw_jobs SET cancel_requested = 1, updated_at = @now WHERE id = @id AND state = 'running'");
-  const requeue = db.prepare(`UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", '0', '@reason')}, attempt = 0, run_at = @now, finished_at = NULL, error = NULL,
+  const requeue = db.prepare(`UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", '0', '@reason')}, attempt = 0, run_at = @now, order_key = @now - priority_lead_ms, finished_at = NULL, error = NULL,
     result = NULL, progress = NULL, cancel_requested = 0, updated_at = @now WHERE id = @id`);
   const setBudget = db.prepare(`UPDATE tw_jobs SET budget = @budget, updated_at = @now,
     run_at = CASE WHEN state = 'scheduled' THEN @now ELSE run_at END WHERE id = @id`);
@@ -57,7 +57,8 @@ export function createControl(db: SqliteDatabase) {
   });
 
   const redriveTx = db.transaction((ids: readonly string[] | 'all', now: number): string[] => {
-    const rows = ids === 'all' ? (deadIds.all() as number[]).map((id) => select.get(id) as JobRow) : ids.map(load);
+    // an id listed twice is moved (and reported) once
+    const rows = ids === 'all' ? (deadIds.all() as number[]).map((id) => select.get(id) as JobRow) : [...new Set(ids)].map(load);
     for (const row of rows) {
       if (row.state !== 'dead') {
         throw new ConflictError(`cannot redrive job ${row.id}: it is ${row.state}, expected dead`, { jobId: String(row.id) });

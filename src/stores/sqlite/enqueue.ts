@@ -1,15 +1,20 @@
 import type { EnqueueResult, JobState, NewJob } from '../../core/job.js';
 import type { SqliteDatabase } from './connection.js';
+import { createFairness } from './fairness.js';
+import { encodeFlowKeys } from './flow-keys.js';
 import { initialHistory } from './history.js';
 
 export function createEnqueue(db: SqliteDatabase) {
   const insert = db.prepare(`
     INSERT INTO tw_jobs (queue, name, payload, state, priority, run_at, max_attempts, backoff, timeout_ms,
-      dead_letter, tags, idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget)
+      dead_letter, tags, idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget,
+      order_key, priority_lead_ms, flow_keys, required_tags, trace_parent)
     VALUES (@queue, @name, @payload, @state, @priority, @runAt, @maxAttempts, @backoff, @timeoutMs,
-      @deadLetter, @tags, @key, @keyExpiresAt, @now, @now, ${initialHistory('@state')}, @budget)`);
+      @deadLetter, @tags, @key, @keyExpiresAt, @now, @now, ${initialHistory('@state')}, @budget,
+      @orderKey, @lead, @flowKeys, @requiredTags, @traceParent)`);
   const findByKey = db.prepare('SELECT id, state, idempotency_expires_at FROM tw_jobs WHERE idempotency_key = ?');
   const forgetKey = db.prepare('UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE id = ?');
+  const fairness = createFairness(db);
 
   // Backoff policies repeat across a batch; serialize each distinct object once.
   let lastBackoff: object | null = null;
@@ -28,6 +33,8 @@ export function createEnqueue(db: SqliteDatabase) {
       lastBackoffJson = JSON.stringify(job.backoff);
     }
     const state: JobState = job.runAt > now ? 'scheduled' : 'queued';
+    // A grouped job waiting now takes its group's next turn in virtual time (see fairness.ts).
+    const eligibleAt = state === 'queued' && job.groupKey !== null ? fairness.nextTurn(job.queue, job.groupKey, job.runAt) : job.runAt;
     const info = insert.run({
       queue: job.queue,
       name: job.name,
@@ -43,12 +50,26 @@ export function createEnqueue(db: SqliteDatabase) {
       key: job.idempotencyKey,
       keyExpiresAt: job.idempotencyKey === null ? null : now + job.idempotencyTtlMs,
       budget: job.budgetJson,
+      traceParent: job.traceParent ?? null,
       now,
+      orderKey: eligibleAt - (job.priorityLeadMs ?? 0),
+      lead: job.priorityLeadMs ?? 0,
+      flowKeys: encodeFlowKeys({ group: job.groupKey ?? null, concurrency: job.concurrencyKey ?? null, rate: job.rateKey ?? null, breaker: job.breakerKey ?? null }),
+      requiredTags: job.requiredTags?.length ? JSON.stringify(job.requiredTags) : null,
     });
     const id = Number(info.lastInsertRowid);
     return { id: String(id), state, deduplicated: false };
   };
 
-  const enqueueAll = db.transaction((jobs: readonly NewJob[], now: number) => jobs.map((job) => insertOne(job, now)));
-  return (jobs: readonly NewJob[], now: number): EnqueueResult[] => enqueueAll.immediate(jobs, now);
+  const enqueueAll = db.transaction((jobs: readonly NewJob[], now: number) => {
+    fairness.beginBatch();
+    return jobs.map((job) => insertOne(job, now));
+  });
+  const enqueue = (jobs: readonly NewJob[], now: number): EnqueueResult[] => enqueueAll.immediate(jobs, now);
+  /** for callers that already hold a transaction (schedules fire jobs inside theirs) */
+  const insertInTransaction = (job: NewJob, now: number): EnqueueResult => {
+    fairness.beginBatch();
+    return insertOne(job, now);
+  };
+  return Object.assign(enqueue, { insertOne: insertInTransaction });
 }

@@ -20,14 +20,16 @@ export function createEvents(db: SqliteDatabase) {
   // Waiting runs sleep as scheduled jobs; pulling their run time to now makes the next claim stage them.
   const wake = db.prepare(`UPDATE tw_jobs SET run_at = @now, updated_at = @now
     WHERE state = 'scheduled' AND id IN (SELECT job_id FROM tw_event_waits WHERE event = @name)`);
-  const markWoken = db.prepare('UPDATE tw_event_waits SET woken_at = @now WHERE event = @name');
+  // Only a run that is running right now needs the mark (it may have looked for events before this
+  // one was stored); a parked run is simply made due, and the mark is consumed by its next snooze.
+  const markWoken = db.prepare(`UPDATE tw_event_waits SET woken_at = @now
+    WHERE event = @name AND job_id IN (SELECT id FROM tw_jobs WHERE state = 'running')`);
   const list = db.prepare('SELECT * FROM tw_events WHERE name = ? AND created_at >= ? ORDER BY id LIMIT ?');
   const clearWaits = db.prepare('DELETE FROM tw_event_waits WHERE job_id = ?');
 
   const sendTx = db.transaction((name: string, dataJson: string, now: number) => {
     const event = toEvent(insert.get(name, dataJson, now) as EventRow);
-    const woken = markWoken.run({ now, name }).changes;
-    wake.run({ now, name });
+    const woken = markWoken.run({ now, name }).changes + wake.run({ now, name }).changes;
     return { event, woken };
   });
 

@@ -1,4 +1,6 @@
-import type { JobState, JobTransition } from '../../core/job.js';
+import { MAX_HISTORY_CHARS } from '../../store/history-text.js';
+
+export { historyReason, parseHistory } from '../../store/history-text.js';
 
 /**
  * The transition history lives in the job row as text, one line per transition
@@ -13,33 +15,4 @@ export function appendHistory(to: string, attemptExpr: string, reasonExpr = 'NUL
 /** The first line, written at insert. */
 export function initialHistory(stateParam: string): string {
   return `CAST(@now AS INTEGER) || char(9) || char(9) || ${stateParam} || char(9) || '0' || char(9)`;
-}
-
-/** Long-lived jobs (snooze loops) keep their most recent history only. */
-const MAX_HISTORY_CHARS = 16_000;
-
-/** Reasons are free text (error messages); keep them on one line and short. */
-export function historyReason(text: string | null | undefined): string | null {
-  if (!text) return null;
-  const flat = text.replace(/[\t\r\n]+/g, ' ');
-  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
-}
-
-export function parseHistory(jobId: string, text: string | null): JobTransition[] {
-  if (!text) return [];
-  const transitions: JobTransition[] = [];
-  for (const line of text.split('\n')) {
-    const [at, from, to, attempt, reason] = line.split('\t');
-    // a line cut by the length cap is dropped rather than reported wrong
-    if (!at || !to || attempt === undefined || !/^\d+$/.test(at)) continue;
-    transitions.push({
-      jobId,
-      at: Number(at),
-      from: from ? (from as JobState) : null,
-      to: to as JobState,
-      attempt: Number(attempt),
-      reason: reason ? reason : null,
-    });
-  }
-  return transitions;
 }

@@ -67,6 +67,9 @@ export function createMaintenance(db: SqliteDatabase) {
     'UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < ?',
   );
 
+  // a group's virtual clock matters only while it is near the queue's head
+  const forgetGroups = db.prepare('DELETE FROM tw_groups WHERE last_vtime < ?');
+
   const pruneTx = db.transaction((request: PruneRequest) => {
     const upper = lastIdCreatedBefore(Math.max(request.completedBefore, request.failedBefore));
     const ids = oldFinished.all({ upper, completedBefore: request.completedBefore, failedBefore: request.failedBefore, limit: request.limit }) as number[];
@@ -77,6 +80,7 @@ export function createMaintenance(db: SqliteDatabase) {
       deleteJob.run(id);
     }
     forgetKeys.run(request.idempotencyBefore);
+    forgetGroups.run(request.completedBefore);
     return { jobs: ids.length };
   });
 

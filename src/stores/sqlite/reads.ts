@@ -1,8 +1,9 @@
 import { JOB_STATES, type JobLogEntry, type JobState } from '../../core/job.js';
+import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
 import type { CheckpointStats, Job, JobDetails, JobFilter, NameStats, QueueStats } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { parseHistory } from './history.js';
-import { parseJobId, rowToJob, type JobRow } from './rows.js';
+import { JOB_SELECT, parseJobId, rowToJob, type JobRow } from './rows.js';
 
 interface LogRow {
   job_id: number;
@@ -11,18 +12,21 @@ interface LogRow {
   level: JobLogEntry['level'];
   message: string;
   fields: string | null;
+  step_id: string | null;
 }
 const emptyCounts = (): Record<JobState, number> =>
   Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
 
 export function createReads(db: SqliteDatabase) {
-  const byId = db.prepare('SELECT * FROM tw_jobs WHERE id = ?');
+  const byId = db.prepare(`${JOB_SELECT} WHERE id = ?`);
   const logs = db.prepare('SELECT * FROM tw_job_logs WHERE job_id = ? ORDER BY id');
   const history = db.prepare('SELECT history FROM tw_jobs WHERE id = ?').pluck();
   const counts = db.prepare('SELECT queue, state, count(*) AS n FROM tw_jobs GROUP BY queue, state');
   const oldestQueued = db.prepare("SELECT queue, min(run_at) AS oldest FROM tw_jobs WHERE state = 'queued' GROUP BY queue");
   const checkpoints = db.prepare(
-    'SELECT count(*) AS count, coalesce(sum(length(checkpoint_data)), 0) AS totalBytes FROM tw_jobs WHERE checkpoint_token IS NOT NULL',
+    // bytes as stored: the gzip blob, or the JSON text's UTF-8 bytes
+    `SELECT count(*) AS count, coalesce(sum(length(coalesce(output_gzip, CAST(output AS BLOB)))), 0) AS totalBytes
+      FROM tw_steps WHERE step_id = '${CHECKPOINT_STEP_ID}'`,
   );
   const byName = (tagged: boolean) =>
     db.prepare(`SELECT j.name AS name, j.state AS state, count(*) AS n,
@@ -58,6 +62,7 @@ export function createReads(db: SqliteDatabase) {
           level: r.level,
           message: r.message,
           fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
+          ...(r.step_id !== null && { stepId: r.step_id }),
         })),
         transitions: parseHistory(job.id, history.get(id) as string | null),
       };
@@ -74,7 +79,7 @@ export function createReads(db: SqliteDatabase) {
       if (filter.name) add('name = ?', filter.name);
       if (filter.tag) add('EXISTS (SELECT 1 FROM json_each(tw_jobs.tags) WHERE value = ?)', filter.tag);
       if (filter.before !== undefined) add('id < ?', parseJobId(filter.before) ?? 0);
-      const sql = `SELECT * FROM tw_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      const sql = `${JOB_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
       params.push(filter.limit ?? 50);
       return (db.prepare(sql).all(...params) as JobRow[]).map(rowToJob);
     },

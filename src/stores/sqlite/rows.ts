@@ -1,6 +1,15 @@
 import type { BackoffPolicy } from '../../core/backoff.js';
 import type { Budget } from '../../core/budget.js';
 import type { Job, JobError, JobState } from '../../core/job.js';
+import { decodeFlowKeys } from './flow-keys.js';
+import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
+
+/**
+ * How reads select a job: every column, plus the token of its checkpoint record (looked up in the
+ * journal only for jobs marked `checkpointed`). Reads only; claim never pays for it.
+ */
+export const JOB_SELECT = `SELECT *, CASE WHEN checkpointed = 1 THEN
+  (SELECT token FROM tw_steps s WHERE s.job_id = tw_jobs.id AND s.step_id = '${CHECKPOINT_STEP_ID}') END AS checkpoint_token FROM tw_jobs`;
 
 /** A tw_jobs row as SQLite returns it. */
 export interface JobRow {
@@ -27,10 +36,18 @@ export interface JobRow {
   worker_id: string | null;
   lease_expires_at: number | null;
   cancel_requested: number;
+  checkpointed: number;
+  /** not a column: selected from the job's journal by JOB_SELECT */
   checkpoint_token: string | null;
-  checkpoint_data: Buffer | null;
-  checkpoint_encoding: 'json' | 'gzip' | null;
   budget: string | null;
+  trace_parent: string | null;
+  flow_keys: string | null;
+  required_tags: string | null;
+}
+
+function jobFlowKeys(text: string | null): Pick<Job, 'groupKey' | 'concurrencyKey' | 'rateKey' | 'breakerKey'> {
+  const keys = decodeFlowKeys(text);
+  return { groupKey: keys.group, concurrencyKey: keys.concurrency, rateKey: keys.rate, breakerKey: keys.breaker };
 }
 
 const parseOr = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
@@ -60,8 +77,11 @@ export function rowToJob(row: JobRow): Job {
     workerId: row.worker_id,
     leaseExpiresAt: row.lease_expires_at,
     cancelRequested: row.cancel_requested === 1,
-    checkpointToken: row.checkpoint_token,
+    checkpointToken: row.checkpoint_token ?? null,
     budget: parseOr<Budget | null>(row.budget, null),
+    traceParent: row.trace_parent,
+    ...jobFlowKeys(row.flow_keys),
+    requiredTags: parseOr<string[]>(row.required_tags, []),
   };
 }
 

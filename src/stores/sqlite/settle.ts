@@ -1,4 +1,8 @@
+import type { BreakerChange } from '../../core/flow.js';
+import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
 import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
+import { createBreakers } from './breakers.js';
+import { flowKey } from './flow-keys.js';
 import type { SqliteDatabase } from './connection.js';
 import { appendHistory, historyReason } from './history.js';
 import { parseJobId } from './rows.js';
@@ -8,7 +12,6 @@ import { parseJobId } from './rows.js';
 // transition to the job's history (see history.ts).
 const FENCE = "WHERE id = @id AND state = 'running' AND worker_id = @workerId AND attempt = @attempt";
 const CLEAR_LEASE = 'worker_id = NULL, lease_expires_at = NULL, cancel_requested = 0, updated_at = @now';
-const CLEAR_CHECKPOINT = 'checkpoint_token = NULL, checkpoint_data = NULL, checkpoint_encoding = NULL';
 
 /** Completions are written CHUNK at a time by one statement; unused slots are padded with id -1. */
 const CHUNK = 64;
@@ -36,18 +39,26 @@ export function createSettle(db: SqliteDatabase) {
   const completeChunk = db
     .prepare(
       `UPDATE tw_jobs SET state = 'completed', ${appendHistory("'completed'", 'attempt')}, result = CASE id ${resultCases} END,
-        finished_at = @now, progress = NULL, ${CLEAR_LEASE}, ${CLEAR_CHECKPOINT}
+        finished_at = @now, progress = NULL, ${CLEAR_LEASE}
       WHERE id IN (${slots.map((i) => `@id${i}`).join(', ')}) AND state = 'running' AND worker_id = @workerId
         AND attempt = CASE id ${attemptCases} END
-      RETURNING id`,
+      RETURNING id, checkpointed, flow_keys IS NOT NULL AND ${flowKey('b')} IS NOT NULL`,
     )
-    .pluck();
+    .raw(true);
+  // A completed job's checkpoint is of no further use: its journal record goes (only jobs marked
+  // `checkpointed` pay for this).
+  const deleteCheckpoint = db.prepare(`DELETE FROM tw_steps WHERE job_id = ? AND step_id = '${CHECKPOINT_STEP_ID}'`);
+  const unmarkCheckpointed = db.prepare('UPDATE tw_jobs SET checkpointed = 0 WHERE id = ?');
+  const breakerKeyOf = db.prepare(`SELECT ${flowKey('b')} FROM tw_jobs WHERE id = ?`).pluck();
+  const breakers = createBreakers(db);
+  // Outcomes that feed a breaker return its key; success and failure are what it counts.
+  const BREAKER = `RETURNING ${flowKey('b')} AS breaker_key`;
   const statements = {
     retry: db.prepare(
-      `UPDATE tw_jobs SET state = 'scheduled', ${appendHistory("'scheduled'", 'attempt', '@reason')}, run_at = @runAt, error = @error, ${CLEAR_LEASE} ${FENCE}`,
+      `UPDATE tw_jobs SET state = 'scheduled', ${appendHistory("'scheduled'", 'attempt', '@reason')}, run_at = @runAt, error = @error, ${CLEAR_LEASE} ${FENCE} ${BREAKER}`,
     ),
     terminalFailure: db.prepare(
-      `UPDATE tw_jobs SET state = @state, ${appendHistory('@state', 'attempt', '@reason')}, error = @error, finished_at = @now, ${CLEAR_LEASE} ${FENCE}`,
+      `UPDATE tw_jobs SET state = @state, ${appendHistory('@state', 'attempt', '@reason')}, error = @error, finished_at = @now, ${CLEAR_LEASE} ${FENCE} ${BREAKER}`,
     ),
     snoozed: db.prepare(
       // A run parking to wait for an event that was sent while it was running stays due now.
@@ -65,12 +76,14 @@ export function createSettle(db: SqliteDatabase) {
       `UPDATE tw_jobs SET state = 'cancelled', ${appendHistory("'cancelled'", 'attempt', "'cancelled by request'")}, finished_at = @now,
         ${CLEAR_LEASE} ${FENCE} AND cancel_requested = 1`,
     ),
+    // the snooze above read the wake marks of this attempt: they are used up
+    consumeWakeMarks: db.prepare('UPDATE tw_event_waits SET woken_at = NULL WHERE job_id = @id AND woken_at IS NOT NULL'),
     released: db.prepare(
       `UPDATE tw_jobs SET state = 'queued', ${appendHistory("'queued'", 'attempt - 1', '@reason')}, attempt = attempt - 1, ${CLEAR_LEASE} ${FENCE}`,
     ),
   };
 
-  /** Writes up to CHUNK completions of one worker; returns the ids applied. */
+  /** Writes up to CHUNK completions of one worker; returns the ids applied, negated for jobs with a breaker key. */
   const completeMany = (workerId: string, items: readonly Settlement[], now: number): number[] => {
     const params: Record<string, unknown> = { workerId, now };
     for (let i = 0; i < CHUNK; i++) {
@@ -81,29 +94,54 @@ export function createSettle(db: SqliteDatabase) {
       params[key.result] = outcome?.type === 'completed' ? outcome.resultJson : null;
       params[key.attempt] = item ? item.attempt : -1;
     }
-    return completeChunk.all(params) as number[];
+    const rows = completeChunk.all(params) as [number, number, number][];
+    const ids: number[] = [];
+    for (const [id, checkpointed, hasBreaker] of rows) {
+      ids.push(hasBreaker === 1 ? -id : id);
+      if (checkpointed !== 1) continue;
+      deleteCheckpoint.run(id);
+      unmarkCheckpointed.run(id);
+    }
+    return ids;
   };
 
   /** Returns 'applied', 'cancelled' (a pending cancel won) or null (not owned). */
-  const applyOther = (settlement: Settlement, outcome: Exclude<Outcome, { type: 'completed' }>, now: number): 'applied' | 'cancelled' | null => {
+  const applyOther = (
+    settlement: Settlement,
+    outcome: Exclude<Outcome, { type: 'completed' }>,
+    now: number,
+    changes: BreakerChange[],
+  ): 'applied' | 'cancelled' | null => {
     const id = parseJobId(settlement.id);
     if (id === null) return null;
     const fence = { id, workerId: settlement.workerId, attempt: settlement.attempt, now, reason: reasonOf(outcome) };
     if (outcome.type === 'retry' || outcome.type === 'snoozed' || outcome.type === 'released') {
       if (statements.cancelInstead.run({ id, workerId: settlement.workerId, attempt: settlement.attempt, now }).changes === 1) return 'cancelled';
     }
-    return runOutcome(fence, outcome) ? 'applied' : null;
+    const result = runOutcome(fence, outcome);
+    if (typeof result === 'string') {
+      const change = breakers.recordOutcome(result, id, false, now);
+      if (change) changes.push(change);
+    }
+    return result === false ? null : 'applied';
   };
 
-  const runOutcome = (fence: Record<string, unknown>, outcome: Exclude<Outcome, { type: 'completed' }>): boolean => {
+  /** false when not owned; true when applied; the breaker key when a failure was applied to a job that has one. */
+  const runOutcome = (fence: Record<string, unknown>, outcome: Exclude<Outcome, { type: 'completed' }>): boolean | string => {
+    const failure = (row: unknown): boolean | string => {
+      if (row === undefined) return false;
+      return (row as { breaker_key: string | null }).breaker_key ?? true;
+    };
     switch (outcome.type) {
       case 'retry':
-        return statements.retry.run({ ...fence, runAt: outcome.runAt, error: JSON.stringify(outcome.error) }).changes === 1;
+        return failure(statements.retry.get({ ...fence, runAt: outcome.runAt, error: JSON.stringify(outcome.error) }));
       case 'failed':
       case 'dead':
-        return statements.terminalFailure.run({ ...fence, state: outcome.type, error: JSON.stringify(outcome.error) }).changes === 1;
+        return failure(statements.terminalFailure.get({ ...fence, state: outcome.type, error: JSON.stringify(outcome.error) }));
       case 'snoozed':
-        return statements.snoozed.run({ ...fence, runAt: outcome.runAt }).changes === 1;
+        if (statements.snoozed.run({ ...fence, runAt: outcome.runAt }).changes !== 1) return false;
+        statements.consumeWakeMarks.run({ id: fence.id });
+        return true;
       case 'cancelled':
         return statements.cancelled.run({ ...fence, error: outcome.error ? JSON.stringify(outcome.error) : null }).changes === 1;
       case 'released':
@@ -114,6 +152,7 @@ export function createSettle(db: SqliteDatabase) {
   const settleInTransaction = (settlements: readonly Settlement[], now: number): SettleResult => {
     const applied: string[] = [];
     const cancelled: string[] = [];
+    const changes: BreakerChange[] = [];
     const completions = new Map<string, Settlement[]>();
     for (const settlement of settlements) {
       const outcome = settlement.outcome;
@@ -122,17 +161,26 @@ export function createSettle(db: SqliteDatabase) {
         if (!list) completions.set(settlement.workerId, (list = []));
         list.push(settlement);
       } else {
-        const result = applyOther(settlement, outcome, now);
+        const result = applyOther(settlement, outcome, now, changes);
         if (result !== null) applied.push(settlement.id);
         if (result === 'cancelled') cancelled.push(settlement.id);
       }
     }
     for (const [workerId, list] of completions) {
       for (let start = 0; start < list.length; start += CHUNK) {
-        for (const id of completeMany(workerId, list.slice(start, start + CHUNK), now)) applied.push(String(id));
+        for (const signedId of completeMany(workerId, list.slice(start, start + CHUNK), now)) {
+          if (signedId > 0) {
+            applied.push(String(signedId));
+            continue;
+          }
+          const id = -signedId;
+          applied.push(String(id));
+          const change = breakers.recordOutcome(breakerKeyOf.get(id) as string, id, true, now);
+          if (change) changes.push(change);
+        }
       }
     }
-    return { applied, cancelled };
+    return changes.length ? { applied, cancelled, breakerChanges: changes } : { applied, cancelled };
   };
   const settleTx = db.transaction(settleInTransaction);
   return {

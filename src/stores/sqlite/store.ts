@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import type { EnqueueResult, NewJob } from '../../core/job.js';
 import { systemClock } from '../../core/clock.js';
 import { siblingModule } from '../../core/module-url.js';
-import type { Store, StoreCapabilities, StoreReopenSpec } from '../../store/store.js';
+import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from '../../store/schedule-types.js';
+import type { ScheduleOperations, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities, StoreReopenSpec } from '../../store/store.js';
 import type {
   CancelResult,
   ClaimRequest,
   ClaimResult,
+  FlowChange,
+  FlowSnapshot,
   Job,
   JobDetails,
   JobFilter,
@@ -18,20 +21,29 @@ import type {
   SettleResult,
   Settlement,
   StepRecord,
-  StoredCheckpoint,
   StoredEvent,
+  FeedEntry,
+  FeedPage,
+  StoreHealth,
+  WorkerRecord,
 } from '../../store/types.js';
 import { createClaim } from './claim.js';
 import { openDatabase, type SqliteDatabase, type SqliteOptions } from './connection.js';
 import { createControl } from './control.js';
 import { createEnqueue } from './enqueue.js';
+import { createFeed } from './feed.js';
 import { createMaintenance } from './maintenance.js';
-import { migrateDatabase } from './migrate.js';
+import { migrateDatabase, pendingMigrations } from './migrate.js';
 import { createReads } from './reads.js';
 import { createRunningOps } from './running.js';
 import { createEvents } from './events.js';
+import { createFlowControl } from './flow-control.js';
+import { createWorkerRegistry } from './workers.js';
+import { createSchedules } from './schedules.js';
 import { createSettle } from './settle.js';
 import { createSteps } from './steps.js';
+import { createTimers } from './timers.js';
+import { createSqlQuery } from './sql-query.js';
 import { WalWatcher } from './wal-watcher.js';
 
 type Ops = {
@@ -44,13 +56,19 @@ type Ops = {
   reads: ReturnType<typeof createReads>;
   steps: ReturnType<typeof createSteps>;
   events: ReturnType<typeof createEvents>;
+  feed: ReturnType<typeof createFeed>;
+  flow: ReturnType<typeof createFlowControl>;
+  workers: ReturnType<typeof createWorkerRegistry>;
+  schedules: ReturnType<typeof createSchedules>;
+  timers: ReturnType<typeof createTimers>;
+  sqlQuery: ReturnType<typeof createSqlQuery>;
 };
 
 /**
  * The embedded store: one SQLite file in WAL mode shared by any number of processes. Calls are
  * synchronous under the hood (better-sqlite3) and wrapped in promises to honour the contract.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, ScheduleOperations {
   readonly driver = 'sqlite';
   readonly capabilities: StoreCapabilities;
   readonly path: string;
@@ -65,7 +83,7 @@ export class SqliteStore implements Store {
     this.path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
     this.db = openDatabase({ ...options, path: this.path });
     this.walWatcher = this.path === ':memory:' ? null : new WalWatcher(this.path);
-    this.capabilities = { crossProcessWakeups: this.walWatcher !== null, embedded: true };
+    this.capabilities = { crossProcessWakeups: this.walWatcher !== null, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true };
     this.local.setMaxListeners(0);
   }
 
@@ -74,8 +92,9 @@ export class SqliteStore implements Store {
     if (!this.opsCache) {
       if (!this.migrated) this.migrateSync();
       const db = this.db;
+      const enqueue = createEnqueue(db);
       this.opsCache = {
-        enqueue: createEnqueue(db),
+        enqueue,
         claim: createClaim(db),
         settle: createSettle(db),
         running: createRunningOps(db),
@@ -84,6 +103,12 @@ export class SqliteStore implements Store {
         reads: createReads(db),
         steps: createSteps(db),
         events: createEvents(db),
+        feed: createFeed(db),
+        flow: createFlowControl(db),
+        workers: createWorkerRegistry(db),
+        schedules: createSchedules(db, enqueue),
+        timers: createTimers(db),
+        sqlQuery: createSqlQuery(db),
       };
     }
     return this.opsCache;
@@ -157,9 +182,6 @@ export class SqliteStore implements Store {
     return this.ops.running.cancellationRequests(workerId);
   }
 
-  async saveCheckpoint(jobId: string, workerId: string, attempt: number, checkpoint: StoredCheckpoint, now: number): Promise<boolean> {
-    return this.ops.running.saveCheckpoint(jobId, workerId, attempt, checkpoint, now);
-  }
 
   async saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): Promise<boolean> {
     return this.ops.running.saveProgress(jobId, workerId, attempt, progressJson, now);
@@ -199,6 +221,32 @@ export class SqliteStore implements Store {
 
   async prune(request: PruneRequest): Promise<{ jobs: number }> {
     return this.ops.maintenance.prune(request);
+  }
+
+  async controlFlow(change: FlowChange, now: number): Promise<void> {
+    this.ops.flow.controlFlow(change, now);
+    // a resumed queue, a raised limit or a reset breaker may let waiting jobs start
+    this.local.emit('wake');
+  }
+
+  async readFlow(): Promise<FlowSnapshot> {
+    return this.ops.flow.readFlow();
+  }
+
+  async queueDepth(queues: readonly string[]): Promise<number> {
+    return this.ops.flow.queueDepth(queues);
+  }
+
+  async saveWorker(worker: WorkerRecord): Promise<void> {
+    this.ops.workers.saveWorker(worker);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return this.ops.workers.listWorkers();
+  }
+
+  async reapWorkers(now: number, forgetBefore: number): Promise<string[]> {
+    return this.ops.workers.reapWorkers(now, forgetBefore);
   }
 
   async cancel(jobId: string, now: number): Promise<CancelResult> {
@@ -249,6 +297,70 @@ export class SqliteStore implements Store {
 
   async pendingCount(): Promise<number> {
     return this.ops.reads.pendingCount();
+  }
+
+  async appendFeed(entries: readonly FeedEntry[]): Promise<void> {
+    this.ops.feed.append(entries);
+    if (entries.length) this.local.emit('wake');
+  }
+
+  async readFeed(after: string | null, limit: number): Promise<FeedPage> {
+    return this.ops.feed.read(after, limit);
+  }
+
+  async trimFeed(before: number, limit: number): Promise<number> {
+    return this.ops.feed.trim(before, limit);
+  }
+
+  /** Reads the migration ledger directly, so a database behind this version is reported, not upgraded. */
+  async checkHealth(): Promise<StoreHealth> {
+    return { pendingMigrations: pendingMigrations(this.db) };
+  }
+
+  async saveSchedule(write: ScheduleWrite, now: number): Promise<ScheduleRecord> {
+    const saved = this.ops.schedules.saveSchedule(write, now);
+    this.local.emit('wake'); // schedulers re-read the next due time
+    return saved;
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | null> {
+    return this.ops.schedules.getSchedule(id);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return this.ops.schedules.listSchedules();
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.ops.schedules.deleteSchedule(id);
+  }
+
+  async claimDueSchedules(now: number, limit: number): Promise<ClaimSchedulesResult> {
+    const result = this.ops.schedules.claimDueSchedules(now, limit);
+    if (result.fired.some((f) => f.action === 'enqueued')) this.local.emit('wake');
+    return result;
+  }
+
+  async triggerSchedule(id: string, now: number): Promise<ScheduleFire> {
+    const fire = this.ops.schedules.triggerSchedule(id, now);
+    this.local.emit('wake');
+    return fire;
+  }
+
+  async listScheduleFires(id: string, limit: number): Promise<ScheduleFire[]> {
+    return this.ops.schedules.listScheduleFires(id, limit);
+  }
+
+  async listTimers(filter: TimerFilter): Promise<Timer[]> {
+    return this.ops.timers.listTimers(filter);
+  }
+
+  async timerStats(): Promise<TimerStats> {
+    return this.ops.timers.timerStats();
+  }
+
+  async sqlQuery(sql: string, params: readonly unknown[] | Record<string, unknown>, options: SqlQueryOptions): Promise<SqlQueryResult> {
+    return this.ops.sqlQuery(sql, params, options);
   }
 
   onWake(listener: () => void): () => void {

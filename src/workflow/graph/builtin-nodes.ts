@@ -34,12 +34,14 @@ export function httpNode(config: HttpNodeConfig) {
   if (typeof config?.url !== 'string' || !/^https?:\/\//.test(config.url)) {
     throw new ValidationError(`expected an http node url starting with http:// or https://, got ${JSON.stringify(config?.url)}`);
   }
-  return async (): Promise<{ status: number; body: unknown }> => {
+  return async (args?: NodeInput): Promise<{ status: number; body: unknown }> => {
+    const timeout = AbortSignal.timeout(config.timeoutMs ?? 30_000);
     const response = await fetch(config.url, {
       method: config.method ?? (config.body === undefined ? 'GET' : 'POST'),
       headers: { ...(config.body !== undefined && { 'content-type': 'application/json' }), ...config.headers },
       body: config.body === undefined ? undefined : JSON.stringify(config.body),
-      signal: AbortSignal.timeout(config.timeoutMs ?? 30_000),
+      // a cancelled run or its timebox aborts the request too
+      signal: args?.signal ? AbortSignal.any([timeout, args.signal]) : timeout,
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${config.method ?? 'GET'} ${config.url} answered ${response.status}: ${text.slice(0, 200)}`);

@@ -30,7 +30,7 @@ function checkLimits(limits: Partial<SandboxLimits>): SandboxLimits {
  * Runs user JavaScript (the body of an async function that sees `input`) in a worker thread with
  * an empty environment, a heap limit and a time limit; the thread is terminated when it passes either.
  */
-export function runCodeInSandbox(source: string, input: unknown, limits: Partial<SandboxLimits> = {}): Promise<unknown> {
+export function runCodeInSandbox(source: string, input: unknown, limits: Partial<SandboxLimits> = {}, signal?: AbortSignal): Promise<unknown> {
   if (typeof source !== 'string' || source.trim() === '') throw new ValidationError(`expected code to be a non-empty string, got ${describeValue(source)}`);
   const { timeoutMs, memoryMb } = checkLimits(limits);
   return new Promise((resolve, reject) => {
@@ -46,10 +46,15 @@ export function runCodeInSandbox(source: string, input: unknown, limits: Partial
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       void thread.terminate();
       action();
     };
     const timer = setTimeout(() => finish(() => reject(new SandboxError(`code node exceeded its time limit of ${timeoutMs}ms`, 'timeout'))), timeoutMs);
+    // a cancelled run stops its code at once (the thread is terminated)
+    const onAbort = (): void => finish(() => reject(signal?.reason ?? new SandboxError('code node aborted', 'error')));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     thread.once('message', (m: { ok: boolean; json?: string | null; message?: string }) =>
       finish(() => (m.ok ? resolve(m.json == null ? null : JSON.parse(m.json)) : reject(new SandboxError(`code node failed: ${m.message}`, 'error')))),
     );
@@ -69,5 +74,5 @@ export function runCodeInSandbox(source: string, input: unknown, limits: Partial
 /** code node: `source` sees `input` ({ input, parents }) and returns the node's output. */
 export function codeNode(source: string, limits: Partial<SandboxLimits> = {}) {
   checkLimits(limits);
-  return (args: NodeInput): Promise<unknown> => runCodeInSandbox(source, { input: args.input, parents: args.parents }, limits);
+  return (args: NodeInput): Promise<unknown> => runCodeInSandbox(source, { input: args.input, parents: args.parents }, limits, args.signal);
 }

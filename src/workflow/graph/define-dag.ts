@@ -1,6 +1,7 @@
 import type { EnqueueOptions } from '../../core/options.js';
 import type { JobDefinition } from '../../runtime/handlers.js';
-import { defineWorkflow } from '../define-workflow.js';
+import { defineWorkflow, type WorkflowOptions } from '../define-workflow.js';
+import { outputValidator, type JsonSchema } from '../output-schema.js';
 import { executeGraph, type DagResult, type ExecutableNode, type NodeInput } from './execute.js';
 import { validateGraph } from './validate.js';
 
@@ -18,6 +19,8 @@ export interface NodeOptions<Input, Output> {
   run: (args: NodeInput<Input>) => Output | Promise<Output>;
   retry?: { attempts: number; backoff?: number | string };
   required?: readonly string[];
+  /** a JSON Schema the node's output must match (checked with Ajv) */
+  output?: JsonSchema;
 }
 
 export class DagBuilder<Input> {
@@ -33,13 +36,14 @@ export class DagBuilder<Input> {
       run: options.run as ExecutableNode['run'],
       ...(options.retry && { retry: options.retry }),
       ...(options.required && { required: options.required }),
+      ...(options.output !== undefined && { validateOutput: outputValidator(options.output, `node "${id}"`) }),
     });
     return { id };
   }
 
   /** Validates the graph (cycles, unknown parents, duplicates) and makes it a runnable workflow. */
-  build(defaults: EnqueueOptions = {}): JobDefinition<Input, DagResult> {
-    return dagDefinition<Input>(this.name, this.nodes, defaults);
+  build(defaults: EnqueueOptions = {}, options: Pick<WorkflowOptions, 'timeout' | 'onError'> = {}): JobDefinition<Input, DagResult> {
+    return dagDefinition<Input>(this.name, this.nodes, defaults, options);
   }
 }
 
@@ -47,8 +51,13 @@ export function defineDag<Input = unknown>(name: string): DagBuilder<Input> {
   return new DagBuilder<Input>(name);
 }
 
-export function dagDefinition<Input>(name: string, nodes: readonly ExecutableNode[], defaults: EnqueueOptions = {}): JobDefinition<Input, DagResult> {
+export function dagDefinition<Input>(
+  name: string,
+  nodes: readonly ExecutableNode[],
+  defaults: EnqueueOptions = {},
+  options: Pick<WorkflowOptions, 'timeout' | 'onError'> = {},
+): JobDefinition<Input, DagResult> {
   const order = validateGraph(name, nodes);
   const frozen = [...nodes];
-  return defineWorkflow<Input, DagResult>(name, (input, step) => executeGraph(frozen, order, input, step), defaults, { strictOrder: false });
+  return defineWorkflow<Input, DagResult>(name, (input, step) => executeGraph(frozen, order, input, step), defaults, { strictOrder: false, nodes: order, ...options });
 }

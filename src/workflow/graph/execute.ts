@@ -1,10 +1,14 @@
-import type { Step } from '../steps.js';
+import type { Step, StepTools } from '../steps.js';
 import type { GraphNode } from './validate.js';
 
 export interface NodeInput<Input = unknown> {
   input: Input;
   /** outputs of this node's parents by id (undefined for a skipped parent) */
   parents: Record<string, unknown>;
+  /** aborts when the run is cancelled or passes its timebox */
+  signal?: AbortSignal;
+  /** SQL against the store's own database (see the sql node) */
+  sql?: StepTools['sql'];
 }
 
 export interface ExecutableNode extends GraphNode {
@@ -13,6 +17,8 @@ export interface ExecutableNode extends GraphNode {
   retry?: { attempts: number; backoff?: number | string };
   /** keys the output object must have */
   required?: readonly string[];
+  /** checks the output (a compiled JSON Schema); throws naming the node and the failing path */
+  validateOutput?: (output: unknown) => void;
 }
 
 export interface DagResult {
@@ -20,7 +26,6 @@ export interface DagResult {
   skipped: string[];
 }
 
-const SKIPPED = { skipped: true } as const;
 
 /**
  * Runs every node as one memoized step, each as soon as all its parents are done, so independent
@@ -40,18 +45,19 @@ export async function executeGraph(nodes: readonly ExecutableNode[], order: read
         skip = !condition || condition.skipped || JSON.stringify(condition.output) !== JSON.stringify(node.when.equals);
       }
       if (skip) {
-        await step.run(id, () => SKIPPED);
+        await step.skip(id);
         return { skipped: true, output: undefined };
       }
       const parents = Object.fromEntries(node.parents.map((p, i) => [p, parentResults[i]?.output]));
       const output = await step.run(
         id,
-        async () => {
-          const result = await node.run({ input, parents });
+        async ({ signal, sql }) => {
+          const result = await node.run({ input, parents, signal, sql });
           checkRequired(node, result);
+          node.validateOutput?.(result);
           return result;
         },
-        node.retry ? { retry: node.retry } : {},
+        { input: { parents }, ...(node.retry && { retry: node.retry }) },
       );
       return { skipped: false, output };
     })());

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { compileJobOptions, type EnqueueOptions } from '../../../dist/core/options.js';
 import type { NewJob } from '../../../dist/core/job.js';
 import type { Store } from '../../../dist/store/store.js';
+import { checkpointRecord } from '../../../dist/store/journal.js';
 import type { ClaimedJob, ClaimResult, JobError, Outcome, Settlement, StoredCheckpoint } from '../../../dist/store/types.js';
 
 /** Options a driver runner may pass besides `createStore` and `cleanup`. */
@@ -33,7 +34,7 @@ export interface SuiteContext {
 }
 
 /** A test body: a fresh, migrated store, and a way to open a second handle on it (when the driver can). */
-export type Body = (store: Store, tools: { openSecond: (() => Promise<Store>) | null }) => Promise<void>;
+export type Body = (store: Store, tools: { openSecond: (() => Promise<Store>) | null; skip: (reason: string) => void }) => Promise<void>;
 
 /** The fixed start of time for every test; stores never read the clock, so tests choose it. */
 export const T0 = Date.parse('2026-03-01T12:00:00.000Z');
@@ -51,7 +52,7 @@ export function storeTest(ctx: SuiteContext, name: string, body: Body): void {
   assert.ok(!ctx.names.has(name), `two conformance tests are named ${JSON.stringify(name)}`);
   ctx.names.add(name);
   const todo = ctx.options.knownBugs?.[name];
-  test(name, todo === undefined ? {} : { todo }, async () => {
+  test(name, todo === undefined ? {} : { todo }, async (t) => {
     const store = await ctx.createStore();
     const seconds: Store[] = [];
     const open = ctx.options.openSecond;
@@ -65,7 +66,7 @@ export function storeTest(ctx: SuiteContext, name: string, body: Body): void {
       : null;
     try {
       await store.migrate();
-      await body(store, { openSecond });
+      await body(store, { openSecond, skip: (reason) => t.skip(reason) });
     } finally {
       for (const second of seconds) await second.close();
       await store.close();
@@ -117,6 +118,14 @@ export const completed = (resultJson: string | null = null): Outcome => ({ type:
 
 export function checkpoint(token: string, data: unknown, encoding: StoredCheckpoint['encoding'] = 'json'): StoredCheckpoint {
   return { token, data: new Uint8Array(Buffer.from(JSON.stringify(data))), encoding };
+}
+
+/**
+ * Saves a checkpoint the way the runtime does: as the job's checkpoint record in its step journal
+ * (one fenced `saveStep`). False when the worker no longer owns the attempt.
+ */
+export function saveCheckpoint(store: Store, jobId: string, workerId: string, attempt: number, cp: StoredCheckpoint, now: number): Promise<boolean> {
+  return store.saveStep(jobId, workerId, attempt, checkpointRecord(cp, attempt, now));
 }
 
 export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');

@@ -51,7 +51,8 @@ export function historyTests(ctx: SuiteContext): void {
     });
 
     it('snooze, release, cancel request and rescue are recorded', async (store) => {
-      const [a, b] = await store.enqueue([job('a'), job('b')], T0);
+      // a's priority keeps it ahead of b although its snooze makes it eligible later than b
+      const [a, b] = await store.enqueue([job('a', { priority: 1 }), job('b')], T0);
       const a1 = await claimOne(store, { now: T0 + 1 });
       await store.settle([outcomeOf(a1, { type: 'snoozed', runAt: T0 + 5 })], T0 + 2);
       const a2 = await claimOne(store, { now: T0 + 5 });

@@ -2,10 +2,13 @@
 // lifeline's rescue of expired leases.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import { CHECKPOINT_STEP_ID } from '../../../dist/store/journal.js';
+import type { StepRecord } from '../../../dist/store/types.js';
 import {
   T0,
   byName,
   checkpoint,
+  saveCheckpoint,
   claim,
   claimOne,
   completed,
@@ -27,29 +30,29 @@ export function runningTests(ctx: SuiteContext): void {
     it('the owner saves one; a non-owner or a stale attempt cannot; the next attempt gets it after a retry', async (store) => {
       const [created] = await store.enqueue([job('cp', { attempts: 3 })], T0);
       const claimed = await claimOne(store);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('step-1', { step: 1 }), T0 + 1), true);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('step-3', { step: 3 }), T0 + 2), true, 'a later save replaces it');
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w2', 1, checkpoint('evil', { step: 99 }), T0 + 3), false, 'another worker');
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 2, checkpoint('stale', { step: 98 }), T0 + 3), false, 'another attempt');
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('step-1', { step: 1 }), T0 + 1), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('step-3', { step: 3 }), T0 + 2), true, 'a later save replaces it');
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w2', 1, checkpoint('evil', { step: 99 }), T0 + 3), false, 'another worker');
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 2, checkpoint('stale', { step: 98 }), T0 + 3), false, 'another attempt');
       assert.equal((await store.getJob(created!.id))?.checkpointToken, 'step-3');
       await store.settle([outcomeOf(claimed, { type: 'retry', error: jobError('crash'), runAt: T0 + 10 })], T0 + 4);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('after', {}), T0 + 5), false, 'not running any more');
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('after', {}), T0 + 5), false, 'not running any more');
       assert.equal((await store.getJob(created!.id))?.checkpointToken, 'step-3', 'kept while the job waits');
       const next = await claimOne(store, { workerId: 'w2', now: T0 + 10 });
       assert.equal(next.attempt, 2);
       assert.equal(next.checkpoint?.token, 'step-3');
       assert.equal(next.checkpoint?.encoding, 'json');
       assert.deepEqual(JSON.parse(text(next.checkpoint!.data)), { step: 3 });
-      assert.equal(await store.saveCheckpoint(next.id, 'w2', 2, checkpoint('step-4', { step: 4 }), T0 + 11), true, 'the new owner saves');
+      assert.equal(await saveCheckpoint(store, next.id, 'w2', 2, checkpoint('step-4', { step: 4 }), T0 + 11), true, 'the new owner saves');
     });
 
     it('the next attempt gets it after a rescue, and the old worker can no longer write it', async (store) => {
       await store.enqueue([job('cp', { attempts: 3 })], T0);
       const claimed = await claimOne(store, { leaseMs: 1000 });
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('mid', { i: 42 }), T0 + 500), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('mid', { i: 42 }), T0 + 500), true);
       const rescued = await store.rescueExpired(T0 + 1001, 10);
       assert.deepEqual(rescued.map((r) => [r.id, r.to]), [[claimed.id, 'queued']]);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('zombie', {}), T0 + 1002), false);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('zombie', {}), T0 + 1002), false);
       const next = await claimOne(store, { workerId: 'w2', now: T0 + 1002 });
       assert.equal(next.id, claimed.id);
       assert.equal(next.attempt, 2);
@@ -61,7 +64,7 @@ export function runningTests(ctx: SuiteContext): void {
       await store.enqueue([job()], T0);
       const claimed = await claimOne(store);
       const bytes = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0xff, 0x00, 0x7f, 0x80, 0xfe]);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, { token: 'gz', data: bytes, encoding: 'gzip' }, T0), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, { token: 'gz', data: bytes, encoding: 'gzip' }, T0), true);
       await store.settle([outcomeOf(claimed, { type: 'released' })], T0 + 1);
       const next = await claimOne(store, { now: T0 + 1 });
       assert.equal(next.checkpoint?.encoding, 'gzip');
@@ -76,14 +79,64 @@ export function runningTests(ctx: SuiteContext): void {
       const a = byName(jobs, 'a');
       const b = byName(jobs, 'b');
       const bytes = (n: number) => ({ token: `t${n}`, data: new Uint8Array(n).fill(65), encoding: 'json' as const });
-      assert.equal(await store.saveCheckpoint(a.id, 'w1', 1, bytes(10), T0), true);
-      assert.equal(await store.saveCheckpoint(b.id, 'w1', 1, bytes(25), T0), true);
+      assert.equal(await saveCheckpoint(store, a.id, 'w1', 1, bytes(10), T0), true);
+      assert.equal(await saveCheckpoint(store, b.id, 'w1', 1, bytes(25), T0), true);
       assert.deepEqual(await store.checkpointStats(), { count: 2, totalBytes: 35 });
-      assert.equal(await store.saveCheckpoint(b.id, 'w1', 1, bytes(5), T0), true);
+      assert.equal(await saveCheckpoint(store, b.id, 'w1', 1, bytes(5), T0), true);
       assert.deepEqual(await store.checkpointStats(), { count: 2, totalBytes: 15 }, 'a replaced checkpoint counts once, at its new size');
       await store.settle([outcomeOf(a, completed())], T0 + 1);
       assert.deepEqual(await store.checkpointStats(), { count: 1, totalBytes: 5 });
       assert.equal((await store.getJob(a.id))?.checkpointToken, null);
+    });
+  });
+
+  describe('checkpoints and steps share the journal', () => {
+    const stepRecord = (stepId: string, seq: number, extra: Partial<StepRecord> = {}): StepRecord => ({
+      stepId, seq, status: 'completed', outputJson: JSON.stringify(stepId), error: null, attempts: 1, startedAt: T0, finishedAt: T0 + 1, usage: null, ...extra,
+    });
+
+    it('a checkpoint is the journal record CHECKPOINT_STEP_ID with its token, next to steps; replacing it keeps the steps', async (store) => {
+      await store.enqueue([job('mixed', { attempts: 3 })], T0);
+      const claimed = await claimOne(store);
+      assert.equal(await store.saveStep(claimed.id, 'w1', 1, stepRecord('a', 0)), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('one', { n: 1 }), T0 + 1), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('two', { n: 2 }), T0 + 2), true);
+      assert.equal(await store.saveStep(claimed.id, 'w1', 1, stepRecord('b', 1)), true);
+      const journal = await store.listSteps(claimed.id);
+      assert.deepEqual(journal.map((r) => r.stepId), [CHECKPOINT_STEP_ID, 'a', 'b'], 'one checkpoint record, sorted before the steps');
+      assert.equal(journal[0]?.token, 'two');
+      assert.deepEqual(JSON.parse(journal[0]?.outputJson ?? 'null'), { n: 2 });
+      assert.equal(journal[1]?.token ?? null, null, 'a step has no token');
+      await store.settle([outcomeOf(claimed, { type: 'retry', error: jobError('crash'), runAt: T0 + 10 })], T0 + 3);
+      const next = await claimOne(store, { workerId: 'w2', now: T0 + 10 });
+      assert.equal(next.checkpoint?.token, 'two', 'claim hands over the journal checkpoint');
+      await store.settle([outcomeOf(next, completed(), 'w2')], T0 + 11);
+      assert.deepEqual((await store.listSteps(claimed.id)).map((r) => r.stepId), ['a', 'b'], 'completion deletes the checkpoint record, not the steps');
+      assert.equal((await store.getJob(claimed.id))?.checkpointToken, null);
+    });
+
+    it('a job with steps but no checkpoint is claimed without one; a checkpoint written by a stale attempt changes nothing', async (store) => {
+      await store.enqueue([job('steps-only', { attempts: 3 })], T0);
+      const claimed = await claimOne(store, { leaseMs: 1000 });
+      assert.equal(await store.saveStep(claimed.id, 'w1', 1, stepRecord('a', 0)), true);
+      await store.rescueExpired(T0 + 1001, 10);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('zombie', {}), T0 + 1002), false);
+      assert.deepEqual((await store.listSteps(claimed.id)).map((r) => r.stepId), ['a']);
+      assert.deepEqual(await store.checkpointStats(), { count: 0, totalBytes: 0 });
+      const next = await claimOne(store, { workerId: 'w2', now: T0 + 1002 });
+      assert.equal(next.checkpoint, null);
+    });
+
+    it('stores a step\'s compressed output bytes exactly and counts only checkpoints in checkpointStats', async (store) => {
+      await store.enqueue([job()], T0);
+      const claimed = await claimOne(store);
+      const bytes = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00, 0x80, 0xfe]);
+      assert.equal(await store.saveStep(claimed.id, 'w1', 1, stepRecord('big', 0, { outputJson: null, outputGzip: bytes })), true);
+      const [big] = await store.listSteps(claimed.id);
+      assert.equal(big?.outputJson, null);
+      assert.deepEqual([...(big?.outputGzip ?? [])], [...bytes]);
+      assert.deepEqual(await store.checkpointStats(), { count: 0, totalBytes: 0 });
+      assert.equal((await store.getJob(claimed.id))?.checkpointToken, null);
     });
   });
 

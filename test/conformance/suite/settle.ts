@@ -7,6 +7,7 @@ import {
   T0,
   byName,
   checkpoint,
+  saveCheckpoint,
   claim,
   claimOne,
   completed,
@@ -27,7 +28,7 @@ export function settleTests(ctx: SuiteContext): void {
     it('completed: stores the result, sets finishedAt, clears the lease and deletes the checkpoint', async (store) => {
       const [created] = await store.enqueue([job()], T0);
       const claimed = await claimOne(store);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('half', { done: 5 }), T0 + 1), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('half', { done: 5 }), T0 + 1), true);
       const result = await store.settle([outcomeOf(claimed, completed('{"ok":true,"n":[1,2]}'))], T0 + 5);
       assert.deepEqual(result, { applied: [created!.id], cancelled: [] });
       const done = await store.getJob(created!.id);
@@ -132,7 +133,7 @@ export function settleTests(ctx: SuiteContext): void {
     it('released: back to queued with the attempt given back, claimable at once, checkpoint kept', async (store) => {
       const [created] = await store.enqueue([job('rel', { attempts: 1 })], T0);
       const claimed = await claimOne(store);
-      assert.equal(await store.saveCheckpoint(claimed.id, 'w1', 1, checkpoint('cp', { at: 7 }), T0 + 1), true);
+      assert.equal(await saveCheckpoint(store, claimed.id, 'w1', 1, checkpoint('cp', { at: 7 }), T0 + 1), true);
       const result = await store.settle([outcomeOf(claimed, { type: 'released' })], T0 + 2);
       assert.deepEqual(result, { applied: [created!.id], cancelled: [] });
       const released = await store.getJob(created!.id);
@@ -176,7 +177,7 @@ export function settleTests(ctx: SuiteContext): void {
         const ghost = { ...claimed, id };
         assert.deepEqual(await store.settle([outcomeOf(ghost, completed())], T0 + 1), { applied: [], cancelled: [] });
         assert.deepEqual(await store.settle([outcomeOf(ghost, { type: 'retry', error: jobError('x'), runAt: T0 })], T0 + 1), { applied: [], cancelled: [] });
-        assert.equal(await store.saveCheckpoint(id, 'w1', 1, checkpoint('t', {}), T0 + 1), false);
+        assert.equal(await saveCheckpoint(store, id, 'w1', 1, checkpoint('t', {}), T0 + 1), false);
         assert.equal(await store.saveProgress(id, 'w1', 1, '1', T0 + 1), false);
         assert.equal(await store.waitForEvent(id, 'w1', 1, 's', 'e'), false);
       }

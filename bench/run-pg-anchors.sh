@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs Taskwright's PostgreSQL store beside graphile-worker, pg-boss, bullmq (Redis) and bullmq's
+# PostgreSQL backend in one invocation of the anchor harness (../shared/bench/anchors), so ratios
+# are taken on one machine state. Writes JSON lines to $OUT and prints the summary tables.
+#   bench/run-pg-anchors.sh        # after: (cd ../shared/bench/anchors && npm ci) and npm run build
+# Env: OUT (default bench/results/pg-anchors.jsonl), REPS (default 2)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+HARNESS=../shared/bench/anchors
+OUT=${OUT:-$PWD/bench/results/pg-anchors.jsonl}
+REPS=${REPS:-2}
+mkdir -p "$(dirname "$OUT")"
+: > "$OUT"
+OURS="$PWD/bench/anchor-adapter.mjs"
+run() {
+  echo "### $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg): run.mjs $*" >&2
+  (cd "$HARNESS" && node run.mjs "$@" --reps "$REPS" --out "$OUT" > /dev/null) || echo "!!! FAILED: $*" >&2
+}
+for system in "$OURS --opt store=postgres" graphile-worker pg-boss bullmq; do
+  # shellcheck disable=SC2086
+  run --system $system --scenario drain --count 100000 --concurrency 50
+  # shellcheck disable=SC2086
+  run --system $system --scenario drain --count 100000 --concurrency 50 --procs 2
+  # shellcheck disable=SC2086
+  run --system $system --scenario latency --rate 500 --duration 20 --concurrency 10
+  # shellcheck disable=SC2086
+  run --system $system --scenario enqueue --mode seq --count 20000
+done
+run --system bullmq-pg --scenario enqueue --mode seq --count 20000
+(cd "$HARNESS" && node summarize.mjs "$OUT")

@@ -1,0 +1,60 @@
+import pg from 'pg';
+import type { CompiledPostgresOptions } from './options.js';
+
+/** What a query needs: the pool, a pooled client, or a caller's own client inside its transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig | string): Promise<pg.QueryResult<R>>;
+}
+
+const INT8 = 20;
+
+/**
+ * Type parsing for this store's connections only (never the process-wide pg defaults, which the
+ * application may rely on): bigint columns hold epoch milliseconds and ids, both well inside
+ * Number's exact range, so they come back as numbers instead of strings.
+ */
+export const storeTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export function createPool(options: CompiledPostgresOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    types: storeTypes,
+    application_name: 'taskwright',
+  });
+  // An idle connection dropped by the server (restart, failover) must not crash the process; the
+  // pool discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs `body` inside BEGIN/COMMIT on one pooled client; rolls back on error. */
+export async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // a connection that drops between two statements emits 'error' on the checked-out client (the
+  // pool only listens while it is idle); the next statement fails with it instead of a crash
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await body(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true; // the connection itself failed: do not return it to the pool
+    }
+    throw error;
+  } finally {
+    client.off('error', ignore);
+    client.release(broken);
+  }
+}

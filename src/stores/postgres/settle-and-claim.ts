@@ -1,0 +1,30 @@
+import type { ClaimRequest, ClaimResult, SettleResult, Settlement } from '../../store/types.js';
+import { claimCtes, claimParams, claimSelect, fromRows, nextDueSql } from './claim.js';
+import type { Queryable } from './connection.js';
+import { settleCtes, settleParams } from './settle.js';
+import type { SchemaNames } from './sql.js';
+
+/**
+ * The worker's steady state as one statement: the settle CTEs, then the claim CTEs. Both see the
+ * snapshot taken before the statement, which is safe because they touch disjoint rows (settled
+ * jobs are running; claimed ones queued or due). An outcome that makes a job claimable at once
+ * (release, due retry, snooze) takes the two-statement path instead, so the claim sees it.
+ */
+export function createSettleAndClaim(t: SchemaNames) {
+  const nextDue = `least(${nextDueSql(t, '$1')}, (SELECT min(run_at) FROM settled WHERE to_state = 'scheduled' AND run_at > $1::bigint))`;
+  const statement = {
+    name: `${t.prefix}settle_claim`,
+    text: `WITH ${settleCtes(t)}, ${claimCtes(t, 9)} ${claimSelect(
+      nextDue,
+      "(SELECT string_agg(id::text, ',') FROM settled)",
+      "(SELECT string_agg(id::text, ',') FROM settled WHERE cancelled_instead)",
+    )}`,
+    rowMode: 'array' as const,
+  };
+  return async (db: Queryable, settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> => {
+    const values = [...settleParams(settlements, request.now), ...claimParams(request)];
+    const { rows } = await db.query<unknown[]>({ ...statement, values });
+    const { claim, settledIds, cancelledIds } = fromRows(rows as unknown[][]);
+    return { settled: { applied: settledIds, cancelled: cancelledIds }, claim };
+  };
+}

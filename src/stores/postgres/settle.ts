@@ -1,0 +1,135 @@
+import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
+import { appendHistory, historyLine, historyReason } from './history.js';
+import { CHECKPOINT_LITERAL, parseJobId, type SchemaNames } from './sql.js';
+
+function reasonOf(outcome: Outcome): string | null {
+  switch (outcome.type) {
+    case 'completed':
+      return null;
+    case 'retry':
+    case 'failed':
+    case 'dead':
+      return historyReason(outcome.error.message);
+    case 'cancelled':
+      return historyReason(outcome.error?.message ?? 'cancelled');
+    case 'snoozed':
+      return historyReason(outcome.reason ?? 'snoozed');
+    case 'released':
+      return 'released';
+  }
+}
+
+/**
+ * Parameters for the settle CTEs: one array per column of the outcomes, rows sorted by id (so
+ * concurrent settles lock rows in the same order), the first outcome of an id kept (a second one
+ * for the same attempt could never apply). Unknown ids are dropped: they change nothing.
+ */
+export function settleParams(settlements: readonly Settlement[], now: number): unknown[] {
+  const seen = new Set<number>();
+  const rows: { id: number; s: Settlement }[] = [];
+  for (const s of settlements) {
+    const id = parseJobId(s.id);
+    if (id === null || seen.has(id)) continue;
+    seen.add(id);
+    rows.push({ id, s });
+  }
+  rows.sort((a, b) => a.id - b.id);
+  const col = <T>(pick: (s: Settlement, o: Outcome) => T): T[] => rows.map(({ s }) => pick(s, s.outcome));
+  return [
+    now,
+    rows.map((r) => r.id),
+    col((s) => s.workerId),
+    col((s) => s.attempt),
+    col((_, o) => o.type),
+    col((_, o) => (o.type === 'completed' ? o.resultJson : null)),
+    col((_, o) => (o.type === 'retry' || o.type === 'snoozed' ? o.runAt : null)),
+    col((_, o) => ('error' in o && o.error ? JSON.stringify(o.error) : null)),
+    col((_, o) => reasonOf(o)),
+  ];
+}
+
+/**
+ * Every outcome kind in one UPDATE ... FROM unnest(...): each row is fenced on (id, running,
+ * worker, attempt) under a row lock taken first (FOR UPDATE re-reads a row another transaction
+ * changed meanwhile, so the fence and the cancel request are checked on its latest version).
+ * An outcome that would run the job again ends it cancelled when a cancel was requested. A run
+ * parking while an event it waits for arrived stays due now, and uses up that wake-up. A completion
+ * deletes the job's checkpoint record.
+ * Parameters $1..$9 (see settleParams); defines CTEs `settled(id, cancelled_instead, to_state, run_at)`.
+ */
+export function settleCtes(t: SchemaNames): string {
+  const again = "u.kind IN ('retry', 'snoozed', 'released')";
+  const history = historyLine(
+    '$1::bigint',
+    'j.state',
+    'x.to_state',
+    "CASE WHEN x.cancelled_instead THEN j.attempt WHEN x.kind IN ('snoozed', 'released') THEN j.attempt - 1 ELSE j.attempt END",
+    "CASE WHEN x.cancelled_instead THEN 'cancelled by request' ELSE x.reason END",
+  );
+  return `input AS (
+      SELECT * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
+        AS u(id, worker_id, attempt, kind, result, run_at, error, reason)
+    ), target AS (
+      SELECT j.id, u.kind, u.result, u.run_at, u.error, u.reason, j.checkpointed,
+        (${again} AND j.cancel_requested) AS cancelled_instead,
+        CASE WHEN ${again} AND j.cancel_requested THEN 'cancelled'
+          WHEN u.kind IN ('retry', 'snoozed') THEN 'scheduled'
+          WHEN u.kind = 'released' THEN 'queued'
+          ELSE u.kind END AS to_state,
+        (u.kind = 'snoozed' AND EXISTS (SELECT 1 FROM ${t.waits} w WHERE w.job_id = j.id AND w.woken_at IS NOT NULL)) AS woken
+      FROM input u JOIN ${t.jobs} j ON j.id = u.id AND j.state = 'running' AND j.worker_id = u.worker_id AND j.attempt = u.attempt
+      ORDER BY j.id
+      FOR UPDATE OF j
+    ), settled AS (
+      UPDATE ${t.jobs} j SET
+        state = x.to_state,
+        ${appendHistory('j.history', history)},
+        attempt = CASE WHEN NOT x.cancelled_instead AND x.kind IN ('snoozed', 'released') THEN j.attempt - 1 ELSE j.attempt END,
+        run_at = CASE WHEN x.cancelled_instead THEN j.run_at WHEN x.kind = 'retry' THEN x.run_at
+          WHEN x.kind = 'snoozed' THEN CASE WHEN x.woken THEN $1::bigint ELSE x.run_at END ELSE j.run_at END,
+        result = CASE WHEN x.kind = 'completed' THEN x.result ELSE j.result END,
+        error = CASE WHEN x.cancelled_instead THEN j.error WHEN x.kind IN ('retry', 'failed', 'dead', 'cancelled') THEN x.error ELSE j.error END,
+        finished_at = CASE WHEN x.to_state IN ('completed', 'failed', 'dead', 'cancelled') THEN $1::bigint ELSE j.finished_at END,
+        progress = CASE WHEN x.kind = 'completed' THEN NULL ELSE j.progress END,
+        checkpointed = CASE WHEN x.kind = 'completed' THEN false ELSE j.checkpointed END,
+        worker_id = NULL, lease_expires_at = NULL, cancel_requested = false, updated_at = $1::bigint
+      FROM target x WHERE j.id = x.id
+      RETURNING j.id, x.cancelled_instead, x.to_state, j.run_at
+    ), woken_used AS (
+      UPDATE ${t.waits} SET woken_at = NULL
+      WHERE woken_at IS NOT NULL AND job_id IN (SELECT id FROM target WHERE kind = 'snoozed')
+    ), checkpoint_dropped AS (
+      -- a completed job's checkpoint is of no further use (only checkpointed jobs pay for this)
+      DELETE FROM ${t.steps} WHERE step_id = ${CHECKPOINT_LITERAL}
+        AND job_id IN (SELECT id FROM target WHERE kind = 'completed' AND checkpointed)
+    )`;
+}
+
+/** Outcomes that may make a job claimable at once: they need the settle to commit before the claim reads. */
+export function mayBeClaimableAtOnce(settlements: readonly Settlement[], now: number): boolean {
+  return settlements.some(({ outcome: o }) => o.type === 'released' || o.type === 'snoozed' || (o.type === 'retry' && o.runAt <= now));
+}
+
+/** Two variants: with a NOTIFY (delivered at commit) when an outcome may make a job claimable now. */
+export function createSettle(t: SchemaNames) {
+  const text = (notify: boolean) => `WITH ${settleCtes(t)}
+      SELECT id, cancelled_instead, to_state, run_at FROM settled${notify ? `, (SELECT pg_notify('${t.channel}', '')) AS wake` : ''}`;
+  return {
+    quiet: { name: `${t.prefix}settle`, text: text(false) },
+    notifying: { name: `${t.prefix}settle_notify`, text: text(true) },
+  };
+}
+
+export interface SettledRow {
+  id: number;
+  cancelled_instead: boolean;
+  to_state: string;
+  run_at: number;
+}
+
+export function toSettleResult(rows: readonly SettledRow[]): SettleResult {
+  return {
+    applied: rows.map((r) => String(r.id)),
+    cancelled: rows.filter((r) => r.cancelled_instead).map((r) => String(r.id)),
+  };
+}

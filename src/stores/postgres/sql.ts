@@ -1,0 +1,51 @@
+import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
+
+/**
+ * Names and shared SQL fragments of one store schema. Every statement names its tables through
+ * `t.jobs` etc., fully qualified, so queries run the same on the store's pool and on a caller's
+ * own client whatever its search_path.
+ */
+export interface SchemaNames {
+  schema: string;
+  jobs: string;
+  logs: string;
+  steps: string;
+  events: string;
+  waits: string;
+  migrations: string;
+  /** LISTEN/NOTIFY channel of this schema */
+  channel: string;
+  /** prefix for prepared statement names, unique per schema */
+  prefix: string;
+}
+
+export function schemaNames(schema: string): SchemaNames {
+  const q = `"${schema}"`;
+  return {
+    schema,
+    jobs: `${q}.jobs`,
+    logs: `${q}.job_logs`,
+    steps: `${q}.steps`,
+    events: `${q}.events`,
+    waits: `${q}.event_waits`,
+    migrations: `${q}.migrations`,
+    channel: `${schema}_wake`,
+    prefix: `tw_${schema}_`,
+  };
+}
+
+/** Job ids are strings in the API and bigint here. Returns null for anything that is not one. */
+export function parseJobId(id: string): number | null {
+  return /^\d{1,15}$/.test(id) ? Number(id) : null;
+}
+
+/** The reserved step id of a job's checkpoint record (see store/journal.ts), as an SQL literal. */
+export const CHECKPOINT_LITERAL = `'${CHECKPOINT_STEP_ID}'`;
+
+/**
+ * A job row as reads return it: every column, plus its checkpoint token, looked up in the
+ * journal only for jobs marked `checkpointed`. `alias` names the jobs table in the statement.
+ */
+export function jobColumns(t: SchemaNames, alias: string): string {
+  return `${alias}.*, CASE WHEN ${alias}.checkpointed THEN (SELECT token FROM ${t.steps} s WHERE s.job_id = ${alias}.id AND s.step_id = ${CHECKPOINT_LITERAL}) END AS checkpoint_token`;
+}
