@@ -21,6 +21,7 @@ function columns(jobs: readonly NewJob[], now: number) {
     key: new Array<string | null>(n),
     keyExpiresAt: new Array<number | null>(n),
     budget: new Array<string | null>(n),
+    traceParent: new Array<string | null>(n),
   };
   // Backoff policies repeat across a batch; serialize each distinct object once.
   let lastBackoff: object | null = null;
@@ -43,8 +44,9 @@ function columns(jobs: readonly NewJob[], now: number) {
     cols.key[i] = job.idempotencyKey;
     cols.keyExpiresAt[i] = job.idempotencyKey === null ? null : now + job.idempotencyTtlMs;
     cols.budget[i] = job.budgetJson;
+    cols.traceParent[i] = job.traceParent ?? null;
   });
-  return [now, cols.queue, cols.name, cols.payload, cols.priority, cols.runAt, cols.maxAttempts, cols.backoff, cols.timeoutMs, cols.deadLetter, cols.tags, cols.key, cols.keyExpiresAt, cols.budget];
+  return [now, cols.queue, cols.name, cols.payload, cols.priority, cols.runAt, cols.maxAttempts, cols.backoff, cols.timeoutMs, cols.deadLetter, cols.tags, cols.key, cols.keyExpiresAt, cols.budget, cols.traceParent];
 }
 
 /**
@@ -56,14 +58,14 @@ function columns(jobs: readonly NewJob[], now: number) {
 function insertSql(t: SchemaNames, onConflict: string, notify: boolean): string {
   return `WITH input AS (
       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::bigint[],
-        $10::boolean[], $11::text[], $12::text[], $13::bigint[], $14::text[]) WITH ORDINALITY
-        AS i(queue, name, payload, priority, run_at, max_attempts, backoff, timeout_ms, dead_letter, tags, key, key_expires_at, budget, ord)
+        $10::boolean[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15::text[]) WITH ORDINALITY
+        AS i(queue, name, payload, priority, run_at, max_attempts, backoff, timeout_ms, dead_letter, tags, key, key_expires_at, budget, trace_parent, ord)
     ), inserted AS (
       INSERT INTO ${t.jobs} (queue, name, payload, state, priority, run_at, max_attempts, backoff, timeout_ms, dead_letter, tags,
-        idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget)
+        idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget, trace_parent)
       SELECT queue, name, payload, CASE WHEN run_at > $1 THEN 'scheduled' ELSE 'queued' END, priority, run_at, max_attempts, backoff,
         timeout_ms, dead_letter, tags::jsonb, key, key_expires_at, $1, $1,
-        ${initialHistory('$1::bigint', "CASE WHEN run_at > $1 THEN 'scheduled' ELSE 'queued' END")}, budget
+        ${initialHistory('$1::bigint', "CASE WHEN run_at > $1 THEN 'scheduled' ELSE 'queued' END")}, budget, trace_parent
       FROM input ORDER BY ord
       ${onConflict}
       RETURNING id, state, idempotency_key

@@ -1,6 +1,7 @@
 import type { JobLogEntry } from '../../core/job.js';
 import type { Queryable } from './connection.js';
 import { parseJobId, type SchemaNames } from './sql.js';
+import { heartbeatCte } from './workers.js';
 
 const OWNER = "id = $1 AND worker_id = $2 AND attempt = $3 AND state = 'running'";
 
@@ -10,7 +11,8 @@ export function createRunningOps(t: SchemaNames) {
   // worker could not abort it), so the lease runs out and the lifeline takes the job back.
   const extend = {
     name: `${t.prefix}extend_leases`,
-    text: `UPDATE ${t.jobs} SET lease_expires_at = $3::bigint + $2::bigint WHERE worker_id = $1 AND state = 'running'
+    // the registry heartbeat rides along (same statement, same moment)
+    text: `WITH ${heartbeatCte(t, '$1::text', '$3::bigint')} UPDATE ${t.jobs} SET lease_expires_at = $3::bigint + $2::bigint WHERE worker_id = $1 AND state = 'running'
       AND (timeout_ms IS NULL OR started_at + timeout_ms + $2::bigint > $3::bigint)`,
   };
   const owned = { name: `${t.prefix}owned`, text: `SELECT id FROM ${t.jobs} WHERE worker_id = $1 AND state = 'running' ORDER BY id`, rowMode: 'array' as const };

@@ -59,6 +59,33 @@ ALTER TABLE taskwright.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: feed; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.feed (
+    id bigint NOT NULL,
+    source text NOT NULL,
+    at bigint NOT NULL,
+    count integer NOT NULL,
+    types text[] NOT NULL,
+    ats bigint[] NOT NULL,
+    data text[] NOT NULL
+);
+
+--
+-- Name: feed_id_seq; Type: SEQUENCE; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE taskwright.feed ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME taskwright.feed_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: job_logs; Type: TABLE; Schema: taskwright; Owner: -
 --
 
@@ -119,6 +146,7 @@ CREATE TABLE taskwright.jobs (
     budget text,
     history text NOT NULL,
     updated_at bigint NOT NULL,
+    trace_parent text,
     CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['scheduled'::text, 'queued'::text, 'running'::text, 'completed'::text, 'failed'::text, 'dead'::text, 'cancelled'::text])))
 );
 
@@ -212,6 +240,26 @@ CREATE TABLE taskwright.steps (
 );
 
 --
+-- Name: workers; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.workers (
+    id text NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    queues text NOT NULL,
+    tags text NOT NULL,
+    concurrency integer NOT NULL,
+    autoscale text,
+    state text NOT NULL,
+    started_at bigint NOT NULL,
+    heartbeat_at bigint NOT NULL,
+    dead_after_ms bigint NOT NULL,
+    running integer DEFAULT 0 NOT NULL,
+    CONSTRAINT workers_state_check CHECK ((state = ANY (ARRAY['running'::text, 'stopping'::text, 'stopped'::text, 'dead'::text])))
+);
+
+--
 -- Name: event_waits event_waits_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
 --
 
@@ -224,6 +272,13 @@ ALTER TABLE ONLY taskwright.event_waits
 
 ALTER TABLE ONLY taskwright.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (id);
+
+--
+-- Name: feed feed_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.feed
+    ADD CONSTRAINT feed_pkey PRIMARY KEY (id);
 
 --
 -- Name: job_logs job_logs_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
@@ -266,6 +321,13 @@ ALTER TABLE ONLY taskwright.schedules
 
 ALTER TABLE ONLY taskwright.steps
     ADD CONSTRAINT steps_pkey PRIMARY KEY (job_id, step_id);
+
+--
+-- Name: workers workers_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.workers
+    ADD CONSTRAINT workers_pkey PRIMARY KEY (id);
 
 --
 -- Name: event_waits_event; Type: INDEX; Schema: taskwright; Owner: -

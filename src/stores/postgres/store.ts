@@ -23,12 +23,18 @@ import type {
   Settlement,
   StepRecord,
   StoredEvent,
+  FeedEntry,
+  FeedPage,
+  StoreHealth,
+  WorkerRecord,
 } from '../../store/types.js';
 import { createClaim } from './claim.js';
 import { createPool, inTransaction, type Queryable } from './connection.js';
 import { createControl } from './control.js';
 import { createEnqueue } from './enqueue.js';
 import { createEvents } from './events.js';
+import { createFeed } from './feed.js';
+import { checkHealth } from './health.js';
 import { WakeListener } from './listener.js';
 import { WakeNotifier } from './notifier.js';
 import { createMaintenance } from './maintenance.js';
@@ -43,6 +49,7 @@ import { createSqlQuery } from './sql-query.js';
 import { createSteps } from './steps.js';
 import { createSchedules } from './schedules.js';
 import { createTimers } from './timers.js';
+import { createWorkerRegistry } from './workers.js';
 
 /** The statements of one schema, built once and shared by a store and the views bound to clients. */
 function createOps(t: SchemaNames) {
@@ -62,6 +69,8 @@ function createOps(t: SchemaNames) {
     reads: createReads(t),
     steps: createSteps(t),
     events: createEvents(t),
+    feed: createFeed(t),
+    workers: createWorkerRegistry(t),
   };
 }
 type Ops = ReturnType<typeof createOps>;
@@ -77,7 +86,14 @@ type Transact = <T>(body: (db: Queryable) => Promise<T>) => Promise<T>;
  */
 export class PostgresStore implements Store, ScheduleOperations {
   readonly driver = 'postgres';
-  readonly capabilities: StoreCapabilities = { crossProcessWakeups: true, embedded: false, sqlQuery: true, schedules: true };
+  readonly capabilities: StoreCapabilities = {
+    crossProcessWakeups: true,
+    embedded: false,
+    sqlQuery: true,
+    schedules: true,
+    eventFeed: true,
+    workerRegistry: true,
+  };
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
   private readonly pool: pg.Pool | null;
@@ -399,6 +415,48 @@ export class PostgresStore implements Store, ScheduleOperations {
   async timerStats(): Promise<TimerStats> {
     await this.ready();
     return this.ops.timers.timerStats(this.db);
+  }
+
+  // --- worker registry (capabilities.workerRegistry); heartbeats ride on extendLeases (running.ts)
+
+  async saveWorker(worker: WorkerRecord): Promise<void> {
+    await this.ready();
+    await this.ops.workers.saveWorker(this.db, worker);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    await this.ready();
+    return this.ops.workers.listWorkers(this.db);
+  }
+
+  async reapWorkers(now: number, forgetBefore: number): Promise<string[]> {
+    await this.ready();
+    return this.ops.workers.reapWorkers(this.db, now, forgetBefore);
+  }
+
+  // --- event feed (capabilities.eventFeed): see feed.ts for why appends cannot be read out of order
+
+  /** One statement (one transaction); other processes' servers are woken by NOTIFY after it commits. */
+  async appendFeed(entries: readonly FeedEntry[]): Promise<void> {
+    await this.ready();
+    if (entries.length === 0) return;
+    await this.ops.feed.append(this.db, entries);
+    this.wakeEverywhere();
+  }
+
+  async readFeed(after: string | null, limit: number): Promise<FeedPage> {
+    await this.ready();
+    return this.ops.feed.read(this.db, after, limit);
+  }
+
+  async trimFeed(before: number, limit: number): Promise<number> {
+    await this.ready();
+    return this.ops.feed.trim(this.db, before, limit);
+  }
+
+  /** Reads the migration ledger without migrating (see health.ts), so a readiness probe reports a schema behind. */
+  async checkHealth(): Promise<StoreHealth> {
+    return checkHealth(this.db, this.names);
   }
 
   /** SQL DAG nodes' queries (see sql-query.ts); on a client-bound view, inside the caller's transaction is not supported. */
