@@ -436,12 +436,17 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   // --- event feed (capabilities.eventFeed): see feed.ts for why appends cannot be read out of order
 
-  /** One statement (one transaction); other processes' servers are woken by NOTIFY after it commits. */
+  /**
+   * One statement (one transaction); other processes' servers are woken by NOTIFY after it commits.
+   * On a view bound to a caller's client the entries exist when that transaction commits, and so
+   * does the NOTIFY sent with them.
+   */
   async appendFeed(entries: readonly FeedEntry[]): Promise<void> {
     await this.ready();
     if (entries.length === 0) return;
     await this.ops.feed.append(this.db, entries);
-    this.wakeEverywhere();
+    if (this.pool) this.wakeEverywhere();
+    else await this.db.query({ text: "SELECT pg_notify($1, '')", values: [this.names.channel] });
   }
 
   async readFeed(after: string | null, limit: number): Promise<FeedPage> {
