@@ -7,9 +7,9 @@ import type { Taskwright } from '../../dist/index.js';
 import { Harness, type Rec, type WorkerProcess, sleep, waitUntil } from './helpers.js';
 import { TEST_STORE } from '../support/test-store.js';
 
-// Flow control and the worker registry are store capabilities the PostgreSQL store does not offer
-// yet (capabilities.flowControl / workerRegistry): on its pass these tests are reported skipped.
-const skip = TEST_STORE === 'postgres' ? 'the PostgreSQL store has no flowControl or workerRegistry capability yet' : undefined;
+// Flow control is a store capability the PostgreSQL store does not offer yet (capabilities.flowControl):
+// on its pass those tests are reported skipped. The worker registry test runs on every store.
+const skip = TEST_STORE === 'postgres' ? 'the PostgreSQL store has no flowControl capability yet' : undefined;
 const h = new Harness('flow');
 let tw: Taskwright;
 let procs: WorkerProcess[] = [];
@@ -17,7 +17,6 @@ let procs: WorkerProcess[] = [];
 const WORKER = { concurrency: 2, lease: '1500ms', heartbeat: '250ms', rescueInterval: '200ms', pollInterval: '200ms' };
 
 before(async () => {
-  if (skip) return;
   // P4 is the only worker with the gpu tag
   procs = await Promise.all(
     ['P0', 'P1', 'P2', 'P3', 'P4'].map((label) => h.start(label, { worker: label === 'P4' ? { ...WORKER, tags: ['gpu'] } : WORKER })),
@@ -109,7 +108,7 @@ test('jobs that require the gpu tag run only on the worker that has it', { skip 
   assert.deepEqual([...labels], ['P4']);
 });
 
-test('every worker is registered with host, pid, queues, tags and heartbeats; a killed one is marked dead', { skip }, async () => {
+test('every worker is registered with host, pid, queues, tags and heartbeats; a killed one is marked dead', async () => {
   const workers = await tw.listWorkers();
   const running = workers.filter((w) => w.state === 'running');
   assert.equal(running.length, 5);
