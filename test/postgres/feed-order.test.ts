@@ -92,6 +92,26 @@ describe('postgres: event feed order with concurrent appenders', { skip }, () =>
     }
   });
 
+  test('pages smaller and larger than a batch return exactly `limit` entries each, in order, through batches of 50', async () => {
+    const store = open();
+    const start = (await store.readFeed(null, 1)).cursor;
+    for (let b = 0; b < 4; b++) await store.appendFeed(Array.from({ length: 50 }, (_, k) => entry('big', b * 50 + k)));
+    for (const limit of [1, 7, 50, 120, 500]) {
+      let cursor = start;
+      const sizes: number[] = [];
+      const ns: number[] = [];
+      for (;;) {
+        const page = await store.readFeed(cursor, limit);
+        cursor = page.cursor;
+        if (page.entries.length === 0) break;
+        sizes.push(page.entries.length);
+        ns.push(...page.entries.map((e) => (JSON.parse(e.dataJson) as { n: number }).n));
+      }
+      assert.deepEqual(ns, Array.from({ length: 200 }, (_, n) => n), `pages of ${limit}: every entry once, in order`);
+      assert.ok(sizes.slice(0, -1).every((size) => size === limit), `pages of ${limit} are full until the last: ${sizes.join(',')}`);
+    }
+  });
+
   test('a malformed cursor is refused with an error naming it, and reads nothing', async () => {
     const store = open();
     await assert.rejects(store.readFeed('not-a-cursor', 10), /cursor "not-a-cursor" is not one this store returned/);

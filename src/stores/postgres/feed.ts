@@ -52,7 +52,18 @@ export function createFeed(t: SchemaNames) {
       FROM e CROSS JOIN locked GROUP BY e.run ORDER BY e.run`,
   };
   const lockKey = `taskwright:feed:${t.schema}`;
-  const from = { name: `${t.prefix}feed_from`, text: `SELECT id, source, count, types, ats, data FROM ${t.feed} WHERE id >= $1 ORDER BY id LIMIT $2` };
+  // Only the rows a page needs: counts first (rows hold whole batches, often many entries each),
+  // then the entries of the rows that start before `limit` entries past the cursor. One row more
+  // than `limit`: the cursor's own row may have nothing left.
+  const from = {
+    name: `${t.prefix}feed_from`,
+    text: `WITH heads AS (
+        SELECT id, sum(count) OVER (ORDER BY id) - count AS before
+        FROM (SELECT id, count FROM ${t.feed} WHERE id >= $1 ORDER BY id LIMIT $2::bigint + 1) h
+      )
+      SELECT f.id, f.source, f.count, f.types, f.ats, f.data FROM heads JOIN ${t.feed} f ON f.id = heads.id
+      WHERE heads.before < $2::bigint + $3::bigint ORDER BY f.id`,
+  };
   const head = { name: `${t.prefix}feed_head`, text: `SELECT id, count FROM ${t.feed} ORDER BY id DESC LIMIT 1` };
   // concurrent trims skip each other's rows; a row is deleted whole (one appended batch)
   const trim = {
@@ -76,8 +87,7 @@ export function createFeed(t: SchemaNames) {
       if (!Number.isInteger(limit) || limit < 1) throw new ValidationError(`readFeed: limit ${String(limit)} must be a positive integer`);
       let [rowId, index] = parseCursor(cursor);
       const entries: StoredFeedEntry[] = [];
-      // at most `limit` rows are needed: each holds at least one entry
-      const { rows } = await db.query<FeedRow>({ ...from, values: [rowId, limit] });
+      const { rows } = await db.query<FeedRow>({ ...from, values: [rowId, limit, index] });
       for (const row of rows) {
         if (row.id !== rowId) [rowId, index] = [row.id, 0];
         for (; index < row.count && entries.length < limit; index++) {
