@@ -89,7 +89,8 @@ describe('server on PostgreSQL: events from worker processes', { skip }, () => {
     const jobs = await engine.enqueueMany(Array.from({ length: 20 }, (_, i) => ({ name: 'echo', payload: { i }, options: { queue: 'xproc' } })));
     const ids = new Set(jobs.map((j) => j.id));
     const completed = () => queueClient.messages.filter((m) => m.type === 'job:completed' && ids.has(m.jobId as string));
-    await until(() => runClient.messages.some((m) => m.type === 'run:completed'), 30_000, `run:completed over the socket (workers' stderr: ${stderr()})`);
+    // job:completed follows run:completed, possibly in a later append
+    await until(() => runClient.messages.some((m) => m.type === 'job:completed' && m.jobId === runId), 30_000, `the run's job:completed over the socket (workers' stderr: ${stderr()})`);
     await until(() => completed().length >= ids.size, 30_000, `job:completed for the 20 echo jobs (workers' stderr: ${stderr()})`);
 
     const events = runClient.messages.filter((m) => typeof m.type === 'string' && /^(run|step|job):/.test(m.type as string));
