@@ -1,4 +1,4 @@
-import type { JobLogEntry } from '../../core/job.js';
+import { logFromRow, type LogRow } from '../../store/log-rows.js';
 import { nameStatsFromRows, queueStatsFromRows, type NameStateRow, type OldestQueuedRow, type QueueCountRow } from '../../store/stats-rows.js';
 import type { CheckpointStats, Job, JobDetails, JobFilter, NameStats, QueueStats } from '../../store/types.js';
 import type { Queryable } from './connection.js';
@@ -6,15 +6,6 @@ import { parseHistory } from './history.js';
 import { rowToJob, type JobRow } from './rows.js';
 import { CHECKPOINT_LITERAL, jobColumns, parseJobId, type SchemaNames } from './sql.js';
 
-interface LogRow {
-  job_id: number;
-  attempt: number;
-  at: number;
-  level: JobLogEntry['level'];
-  message: string;
-  fields: string | null;
-  step_id: string | null;
-}
 
 
 export function createReads(t: SchemaNames) {
@@ -47,15 +38,7 @@ export function createReads(t: SchemaNames) {
       const logRows = (await db.query<LogRow>({ ...logs, values: [id] })).rows;
       return {
         job,
-        logs: logRows.map((r) => ({
-          jobId: String(r.job_id),
-          attempt: r.attempt,
-          at: r.at,
-          level: r.level,
-          message: r.message,
-          fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
-          ...(r.step_id !== null && { stepId: r.step_id }),
-        })),
+        logs: logRows.map(logFromRow),
         transitions: parseHistory(job.id, row.history),
       };
     },

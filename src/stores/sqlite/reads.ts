@@ -1,4 +1,4 @@
-import type { JobLogEntry } from '../../core/job.js';
+import { logFromRow, type LogRow } from '../../store/log-rows.js';
 import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
 import { nameStatsFromRows, queueStatsFromRows, type NameStateRow, type OldestQueuedRow, type QueueCountRow } from '../../store/stats-rows.js';
 import type { CheckpointStats, Job, JobDetails, JobFilter, NameStats, QueueStats } from '../../store/types.js';
@@ -6,15 +6,6 @@ import type { SqliteDatabase } from './connection.js';
 import { parseHistory } from './history.js';
 import { JOB_SELECT, parseJobId, rowToJob, type JobRow } from './rows.js';
 
-interface LogRow {
-  job_id: number;
-  attempt: number;
-  at: number;
-  level: JobLogEntry['level'];
-  message: string;
-  fields: string | null;
-  step_id: string | null;
-}
 
 export function createReads(db: SqliteDatabase) {
   const byId = db.prepare(`${JOB_SELECT} WHERE id = ?`);
@@ -54,15 +45,7 @@ export function createReads(db: SqliteDatabase) {
       const id = Number(job.id);
       return {
         job,
-        logs: (logs.all(id) as LogRow[]).map((r) => ({
-          jobId: String(r.job_id),
-          attempt: r.attempt,
-          at: r.at,
-          level: r.level,
-          message: r.message,
-          fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
-          ...(r.step_id !== null && { stepId: r.step_id }),
-        })),
+        logs: (logs.all(id) as LogRow[]).map(logFromRow),
         transitions: parseHistory(job.id, history.get(id) as string | null),
       };
     },
