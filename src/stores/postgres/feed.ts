@@ -39,7 +39,8 @@ function parseCursor(cursor: string): [number, number] {
  * statement's commit, so appends commit one after another in id order: a reader that sees row N
  * has seen every row before it (an identity value drawn outside the lock could commit after a
  * larger one a reader already passed, and that row would be skipped). The lock is held only for
- * the insert and its commit; readers never take it.
+ * the insert and its commit (through a view bound to a caller's client, until that transaction
+ * ends, and other appenders wait); readers never take it.
  */
 export function createFeed(t: SchemaNames) {
   const append = {
