@@ -11,6 +11,8 @@ import type {
   CheckpointStats,
   ClaimRequest,
   ClaimResult,
+  FlowChange,
+  FlowSnapshot,
   Job,
   JobDetails,
   JobFilter,
@@ -28,6 +30,8 @@ import { createClaim } from './claim.js';
 import { createPool, inTransaction, type Queryable } from './connection.js';
 import { createControl } from './control.js';
 import { createEnqueue } from './enqueue.js';
+import { createFlowClaim } from './flow-claim.js';
+import { createFlowControl } from './flow-control.js';
 import { createEvents } from './events.js';
 import { WakeListener } from './listener.js';
 import { WakeNotifier } from './notifier.js';
@@ -54,6 +58,8 @@ function createOps(t: SchemaNames) {
     /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
     enqueueInCallerTransaction: createEnqueue(t, true),
     claim: createClaim(t),
+    flowClaim: createFlowClaim(t),
+    flow: createFlowControl(t),
     settle: createSettle(t),
     settleAndClaim: createSettleAndClaim(t),
     running: createRunningOps(t),
@@ -77,7 +83,7 @@ type Transact = <T>(body: (db: Queryable) => Promise<T>) => Promise<T>;
  */
 export class PostgresStore implements Store, ScheduleOperations {
   readonly driver = 'postgres';
-  readonly capabilities: StoreCapabilities = { crossProcessWakeups: true, embedded: false, sqlQuery: true, schedules: true };
+  readonly capabilities: StoreCapabilities = { crossProcessWakeups: true, embedded: false, sqlQuery: true, schedules: true, flowControl: true };
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
   private readonly pool: pg.Pool | null;
@@ -172,7 +178,14 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     await this.ready();
-    return this.ops.claim(this.db, request);
+    const plain = await this.ops.claim(this.db, request);
+    return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
+  }
+
+  /** A claim inside a transaction the caller holds: the plain statement, else through the flow gate. */
+  private async claimIn(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
+    const plain = await this.ops.claim(db, request);
+    return plain.gated ? this.ops.flowClaim(db, request) : plain.claim;
   }
 
   async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
@@ -200,13 +213,17 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
     await this.ready();
-    if (!mayBeClaimableAtOnce(settlements, request.now)) return this.ops.settleAndClaim(this.db, settlements, request);
+    if (!mayBeClaimableAtOnce(settlements, request.now)) {
+      const { settled, claim, gated } = await this.ops.settleAndClaim(this.db, settlements, request);
+      // the settle part is committed; the claim goes through the flow gate in a transaction of its own
+      return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
+    }
     // the claim must see what the settle made claimable: two statements in one transaction
     const result = await this.transact(async (db) => {
       const params = settleParams(settlements, request.now);
       await this.lockJobs(db, params[1] as number[]);
       const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
-      return { settled: toSettleResult(rows), claim: await this.ops.claim(db, request) };
+      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request) };
     });
     this.wake();
     return result;
@@ -335,6 +352,25 @@ export class PostgresStore implements Store, ScheduleOperations {
   async pendingCount(): Promise<number> {
     await this.ready();
     return this.ops.reads.pendingCount(this.db);
+  }
+
+  // --- flow control (capabilities.flowControl)
+
+  async controlFlow(change: FlowChange, now: number): Promise<void> {
+    await this.ready();
+    await this.transact((db) => this.ops.flow.controlFlow(db, change, now));
+    // a resumed queue, a raised limit or a reset breaker may let waiting jobs start
+    this.wakeEverywhere();
+  }
+
+  async readFlow(): Promise<FlowSnapshot> {
+    await this.ready();
+    return this.ops.flow.readFlow(this.db);
+  }
+
+  async queueDepth(queues: readonly string[]): Promise<number> {
+    await this.ready();
+    return this.ops.flow.queueDepth(this.db, queues);
   }
 
   /** Wakes this process's listeners now and other processes' after the commit. */
