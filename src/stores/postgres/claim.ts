@@ -3,7 +3,7 @@ import type { ClaimRequest, ClaimResult } from '../../store/types.js';
 import type { Queryable } from './connection.js';
 import { appendHistory, historyLine } from './history.js';
 import { CHECKPOINT_COLUMNS, CLAIMED_COLUMNS, toClaimed } from './rows.js';
-import { flowNames, KEYED, PLAIN, PLAIN_JOB, TAGGED } from './flow-names.js';
+import { flowNames, PLAIN } from './flow-names.js';
 import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
 
 /**
@@ -11,11 +11,9 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  * Parameters: $1 now, $2 queues, $3 limit, $4 worker id, $5 lease expiry, $6 worker tags; `p`
  * offsets them when the CTEs follow others (settleAndClaim).
  *
- * - gated: whether this claim needs the flow gate instead (flow-claim.ts): a selected queue has a
- *   limit of its own, a queued job in a selected queue has a limit or breaker key (or needs tags
- *   and this worker has some), or a due job is grouped or keyed. Each is a probe of an index or
- *   a small table that is empty for plain workloads. When set, the statement changes nothing.
- * - paused: selected queues that are paused (their jobs are staged but not claimed)
+ * - flow: flow_claim_check (migrations/003_flow.sql) says whether this claim needs the flow gate
+ *   instead (flow-claim.ts), in which case the statement changes nothing, and which selected
+ *   queues are paused (their jobs are staged but not claimed)
  * - due: every due scheduled job (any queue), locked; claim stages them all, like a stager would
  * - ready: per selected queue, the first `limit` queued plain jobs in order-key order (priority
  *   with aging) from the partial index, locked with SKIP LOCKED so concurrent claimers take
@@ -29,28 +27,20 @@ export function claimCtes(t: SchemaNames, p = 0): string {
   const f = flowNames(t);
   const staging = historyLine(`${now}::bigint`, 'j.state', "'queued'", 'j.attempt', "'due'");
   const runningFrom = historyLine(`${now}::bigint`, "'queued'", "'running'", 'j.attempt + 1', `${worker}::text`);
-  const inQueue = (predicate: string) => `EXISTS (SELECT 1 FROM unnest(${queues}::text[]) AS q(name)
-        WHERE EXISTS (SELECT 1 FROM ${t.jobs} WHERE state = 'queued' AND ${predicate} AND queue = q.name))`;
-  return `gated AS (
-      SELECT EXISTS (SELECT 1 FROM ${f.limits} WHERE key IN (SELECT 'queue:' || q FROM unnest(${queues}::text[]) AS q))
-        OR ${inQueue(KEYED)}
-        OR (cardinality(${tags}::text[]) > 0 AND ${inQueue(TAGGED)})
-        OR EXISTS (SELECT 1 FROM ${t.jobs} j WHERE state = 'scheduled' AND run_at <= ${now}::bigint AND NOT (${PLAIN_JOB('j')} AND j.group_key IS NULL))
-        AS needed
-    ), paused AS (
-      SELECT queue FROM ${f.queues} WHERE paused AND queue = ANY(${queues}::text[])
+  return `flow AS (
+      SELECT gated, paused FROM ${f.claimCheck}(${queues}::text[], ${tags}::text[], ${now}::bigint)
     ), due AS (
       SELECT id, queue, run_at - priority_lead_ms AS order_key FROM ${t.jobs}
-      WHERE state = 'scheduled' AND run_at <= ${now}::bigint AND NOT (SELECT needed FROM gated) FOR UPDATE SKIP LOCKED
+      WHERE state = 'scheduled' AND run_at <= ${now}::bigint AND NOT (SELECT gated FROM flow) FOR UPDATE SKIP LOCKED
     ), ready AS (
       SELECT r.id, r.order_key FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
         SELECT id, order_key FROM ${t.jobs} WHERE state = 'queued' AND ${PLAIN} AND queue = q.name
         ORDER BY order_key, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED
       ) r
-      WHERE NOT (SELECT needed FROM gated) AND q.name NOT IN (SELECT queue FROM paused)
+      WHERE NOT (SELECT gated FROM flow) AND q.name <> ALL((SELECT paused FROM flow)::text[])
     ), picked AS (
       SELECT id FROM (SELECT id, order_key FROM ready UNION ALL SELECT id, order_key FROM due
-        WHERE queue = ANY(${queues}::text[]) AND queue NOT IN (SELECT queue FROM paused)) c
+        WHERE queue = ANY(${queues}::text[]) AND queue <> ALL((SELECT paused FROM flow)::text[])) c
       ORDER BY order_key, id LIMIT ${limit}::int
     ), staged AS (
       UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, order_key = j.run_at - j.priority_lead_ms,
@@ -98,7 +88,7 @@ export function claimSelect(nextDue: string, settledIds = 'NULL::text', cancelle
   return `SELECT * FROM (
         SELECT 0 AS kind, ${columns.join(', ')}, order_key FROM claimed_full
         UNION ALL
-        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT needed::int FROM gated), ${padding}, NULL
+        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${padding}, NULL
       ) rows ORDER BY kind, order_key, id`;
 }
 

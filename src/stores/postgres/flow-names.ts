@@ -8,6 +8,7 @@ export interface FlowNames {
   breakers: string;
   groups: string;
   recordOutcomes: string;
+  claimCheck: string;
   /** takes the schema's flow gate lock (see flow-claim.ts) until the transaction ends */
   gateLock: string;
 }
@@ -21,6 +22,7 @@ export function flowNames(t: SchemaNames): FlowNames {
     breakers: `${q}.flow_breakers`,
     groups: `${q}.flow_groups`,
     recordOutcomes: `${q}.flow_record_outcomes`,
+    claimCheck: `${q}.flow_claim_check`,
     gateLock: `SELECT pg_advisory_xact_lock(hashtext('taskwright:flow:' || ${literal(t.schema)}))`,
   };
 }
@@ -31,6 +33,3 @@ const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 export const PLAIN = 'concurrency_key IS NULL AND rate_key IS NULL AND breaker_key IS NULL AND required_tags IS NULL';
 export const KEYED = '(concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL) AND required_tags IS NULL';
 export const TAGGED = 'required_tags IS NOT NULL';
-/** A job the plain claim may take without the flow gate (fairness groups only shape order_key). */
-export const PLAIN_JOB = (alias: string) =>
-  `${alias}.concurrency_key IS NULL AND ${alias}.rate_key IS NULL AND ${alias}.breaker_key IS NULL AND ${alias}.required_tags IS NULL`;

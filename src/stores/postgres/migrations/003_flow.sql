@@ -167,3 +167,23 @@ BEGIN
   RETURN changes;
 END
 $$;
+
+-- What the plain claim statement (claim.ts) needs to know about flow control, in one call whose
+-- queries PL/pgSQL prepares once per connection (the statement around it stays as cheap to plan
+-- as without flow control). `gated`: this claim must go through the flow gate instead, because a
+-- selected queue has a `queue:NAME` limit, a queued job in a selected queue has a limit or breaker
+-- key (or needs worker tags, and this worker has some), or a due scheduled job is grouped or keyed.
+-- Each is a probe of an index or a small table that is empty for plain work. `paused`: the
+-- selected queues that are paused.
+CREATE FUNCTION flow_claim_check(p_queues text[], p_tags text[], p_now bigint, OUT gated boolean, OUT paused text[])
+LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $$
+BEGIN
+  gated := EXISTS (SELECT 1 FROM flow_limits WHERE key = ANY (SELECT 'queue:' || q FROM unnest(p_queues) AS q))
+    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL)
+      AND required_tags IS NULL AND queue = ANY (p_queues))
+    OR (cardinality(p_tags) > 0 AND EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND required_tags IS NOT NULL AND queue = ANY (p_queues)))
+    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'scheduled' AND run_at <= p_now
+      AND (group_key IS NOT NULL OR concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL OR required_tags IS NOT NULL));
+  paused := ARRAY(SELECT queue FROM flow_queues WHERE flow_queues.paused AND queue = ANY (p_queues));
+END
+$$;
