@@ -80,15 +80,15 @@ export function claimParams(request: ClaimRequest): unknown[] {
  * The rows a claim statement returns, in array mode: the claimed jobs (kind 0, order-key order),
  * then one summary row (kind 1) whose first columns carry the next due time, for settleAndClaim
  * the settled and cancelled-instead ids as comma-separated text and the breaker changes as JSON,
- * and whether the claim needs the flow gate instead (1).
+ * whether the claim needs the flow gate instead (1), and how many settled jobs had a concurrency key.
  */
-export function claimSelect(nextDue: string, settledIds = 'NULL::text', cancelledIds = 'NULL::text', breakerChanges = 'NULL::text'): string {
+export function claimSelect(nextDue: string, settledIds = 'NULL::text', cancelledIds = 'NULL::text', breakerChanges = 'NULL::text', freed = '0'): string {
   const columns = [...CLAIMED_COLUMNS, ...CHECKPOINT_COLUMNS];
-  const padding = columns.slice(5).map(() => 'NULL').join(', ');
+  const padding = columns.slice(6).map(() => 'NULL').join(', ');
   return `SELECT * FROM (
         SELECT 0 AS kind, ${columns.join(', ')}, order_key FROM claimed_full
         UNION ALL
-        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${padding}, NULL
+        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${freed}, ${padding}, NULL
       ) rows ORDER BY kind, order_key, id`;
 }
 
@@ -99,6 +99,8 @@ export interface ClaimRows {
   settledIds: string[];
   cancelledIds: string[];
   breakerChanges: BreakerChange[];
+  /** settled jobs that had a concurrency key (their slots are free) */
+  freedSlots: number;
 }
 
 /** Splits the result rows into claimed jobs and the trailing summary row. */
@@ -111,6 +113,7 @@ export function fromRows(rows: unknown[][]): ClaimRows {
     settledIds: ids(summary[2]),
     cancelledIds: ids(summary[3]),
     breakerChanges: typeof summary[4] === 'string' ? (JSON.parse(summary[4]) as BreakerChange[]) : [],
+    freedSlots: (summary[6] as number | null) ?? 0,
   };
 }
 

@@ -57,19 +57,18 @@ export function createFlowClaim(t: SchemaNames) {
     text: `SELECT queue, 'paused' AS flag FROM ${f.queues} WHERE paused AND queue = ANY($1::text[])
       UNION ALL SELECT substr(key, 7), 'limited' FROM ${f.limits} WHERE key IN (SELECT 'queue:' || q FROM unnest($1::text[]) AS q)`,
   };
-  const head = (predicate: string, extra = '') =>
-    `(SELECT id, order_key FROM ${t.jobs} WHERE state = 'queued' AND ${predicate} AND queue = q.name${extra} ORDER BY order_key, id LIMIT $2)`;
+  // Each index's head is locked as it is read (SKIP LOCKED), so rows that racing claims hold are
+  // passed over instead of filling the batch; the best `limit` of the locked rows are the candidates.
+  const head = (alias: string, predicate: string, extra = '') =>
+    `SELECT * FROM (SELECT id, queue, concurrency_key, rate_key, breaker_key, order_key FROM ${t.jobs}
+        WHERE state = 'queued' AND ${predicate} AND queue = q.name${extra} ORDER BY order_key, id LIMIT $2 FOR UPDATE SKIP LOCKED) ${alias}`;
   const candidates = {
     name: `${t.prefix}flow_candidates`,
-    text: `SELECT j.id, j.queue, j.concurrency_key, j.rate_key, j.breaker_key FROM ${t.jobs} j
-      WHERE j.id IN (SELECT c.id FROM unnest($1::text[]) AS q(name) CROSS JOIN LATERAL (
-          ${head(PLAIN)}
-          UNION ALL ${head(KEYED, ` AND ${NOT_BLOCKED}`)}
-          UNION ALL ${head(TAGGED, ` AND required_tags <@ $3::text[] AND ${NOT_BLOCKED}`)}
-        ) c ORDER BY c.order_key, c.id LIMIT $2)
-        AND j.state = 'queued'
-      ORDER BY j.order_key, j.id
-      FOR UPDATE OF j SKIP LOCKED`,
+    text: `SELECT c.id, c.queue, c.concurrency_key, c.rate_key, c.breaker_key FROM unnest($1::text[]) AS q(name) CROSS JOIN LATERAL (
+        ${head('plain', PLAIN)}
+        UNION ALL ${head('keyed', KEYED, ` AND ${NOT_BLOCKED}`)}
+        UNION ALL ${head('tagged', TAGGED, ` AND required_tags <@ $3::text[] AND ${NOT_BLOCKED}`)}
+      ) c ORDER BY c.order_key, c.id LIMIT $2`,
   };
   const runningFrom = historyLine('$2::bigint', "'queued'", "'running'", 'j.attempt + 1', '$3::text');
   const lease = {

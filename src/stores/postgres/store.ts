@@ -41,7 +41,7 @@ import { compilePostgresOptions, type CompiledPostgresOptions, type PostgresOpti
 import { createReads } from './reads.js';
 import { createRunningOps } from './running.js';
 import { createSettleAndClaim } from './settle-and-claim.js';
-import { createSettle, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
+import { createSettle, freedFlow, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
 import { schemaNames, type SchemaNames } from './sql.js';
 import { createSqlQuery } from './sql-query.js';
 import { createSteps } from './steps.js';
@@ -200,7 +200,10 @@ export class PostgresStore implements Store, ScheduleOperations {
         })
       : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
     if (statement === this.ops.settle.notifying) this.wake();
-    return toSettleResult(rows);
+    const result = toSettleResult(rows);
+    // held jobs in any process may start now
+    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
+    return result;
   }
 
   /**
@@ -214,7 +217,9 @@ export class PostgresStore implements Store, ScheduleOperations {
   async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
     await this.ready();
     if (!mayBeClaimableAtOnce(settlements, request.now)) {
-      const { settled, claim, gated } = await this.ops.settleAndClaim(this.db, settlements, request);
+      const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
+      // held jobs in other processes may start now (this one claims next by itself)
+      if (freed) this.notifier?.notify();
       // the settle part is committed; the claim goes through the flow gate in a transaction of its own
       return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
     }
