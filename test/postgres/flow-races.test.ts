@@ -5,14 +5,27 @@
 // processes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { compileJobOptions } from '../../dist/core/options.js';
 import type { ClaimRequest } from '../../dist/store/types.js';
+import { claimCtes, claimParams, claimSelect, nextDueSql } from '../../dist/stores/postgres/claim.js';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
-import { createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
+import { adminQuery, createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
 
 const skip = await pgSkipReason();
 const db = skip === undefined ? await createDatabase('flow_races') : null;
 after(async () => db?.drop());
+
+/** Runs `body` on a client of its own (no store type parsers: plain pg values). */
+async function withClient<T>(url: string, body: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const HANDLES = 8;
@@ -40,6 +53,26 @@ describe('postgres: flow control under racing claims', { skip }, () => {
     }
     return names;
   };
+
+  test('a worker without tags claims through the one plain statement, which reads the plain index in order past a backlog of tagged jobs', async () => {
+    const [store] = handles as [PostgresStore];
+    await store.enqueue(Array.from({ length: 500 }, (_, i) => job(`held${i}`, { concurrencyKey: 'tenant:none', queue: 'plan-keyed' })), T0);
+    await store.enqueue(Array.from({ length: 500 }, (_, i) => job(`gpu${i}`, { requireTags: ['gpu'], queue: 'plan' })), T0);
+    await store.enqueue(Array.from({ length: 500 }, (_, i) => job(`plain${i}`, { queue: 'plan' })), T0);
+    await adminQuery(`ANALYZE ${store.names.jobs}`, db!.url);
+    const text = `EXPLAIN WITH ${claimCtes(store.names)} ${claimSelect(nextDueSql(store.names, '$1'))}`;
+    const explained = await withClient(db!.url, (c) => c.query<{ 'QUERY PLAN': string }>({ text, values: claimParams({ ...request(0, T0, 10), queues: ['plan'] }) }));
+    const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
+    assert.doesNotMatch(plan, /Seq Scan on jobs|jobs_queued_keyed|jobs_queued_tagged/, plan);
+    const claimed = await store.claim({ ...request(0, T0, 10), queues: ['plan'] });
+    assert.deepEqual(claimed.jobs.map((j) => j.name), Array.from({ length: 10 }, (_, i) => `plain${i}`));
+    // the statement itself claimed them: it did not hand the claim to the flow gate
+    const again = await withClient(db!.url, (c) => c.query({ text: `WITH ${claimCtes(store.names)} ${claimSelect(nextDueSql(store.names, '$1'))}`, values: claimParams({ ...request(1, T0, 5), queues: ['plan'] }), rowMode: 'array' }));
+    const summary = again.rows.at(-1) as unknown[];
+    assert.equal(again.rows.length, 6, 'five claimed jobs and the summary row');
+    assert.equal(summary[5], 0, 'not handed to the flow gate');
+  });
 
   test('a concurrency limit of 3: eight handles racing five times start exactly 3; plain jobs beside them all start', async () => {
     const [store] = handles as [PostgresStore];

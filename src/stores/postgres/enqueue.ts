@@ -145,7 +145,9 @@ export function createEnqueue(t: SchemaNames, notifyInStatement: boolean) {
   };
 
   /**
-   * With idempotency keys: forget expired keys, insert the first job of each key unless its key
+   * With idempotency keys or fairness groups: forget expired keys, give grouped jobs that wait now
+   * their group's turn (fairness.ts; a job skipped as a duplicate below still used up its turn,
+   * which only spaces its group out by 1ms), insert the first job of each key unless its key
    * exists (ON CONFLICT waits for a concurrent insert of the same key, then skips), and answer the
    * skipped ones with the job that holds the key. Runs inside one transaction (the caller's).
    */
