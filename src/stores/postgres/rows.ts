@@ -34,6 +34,11 @@ export interface JobRow {
   checkpoint_token?: string | null;
   budget: string | null;
   trace_parent: string | null;
+  group_key: string | null;
+  concurrency_key: string | null;
+  rate_key: string | null;
+  breaker_key: string | null;
+  required_tags: string[] | null;
 }
 
 const parseOr = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
@@ -66,13 +71,11 @@ export function rowToJob(row: JobRow): Job {
     checkpointToken: row.checkpoint_token ?? null,
     budget: parseOr<Budget | null>(row.budget, null),
     traceParent: row.trace_parent ?? null,
-    // flow control is not offered by this store (capabilities.flowControl is unset): the engine
-    // refuses jobs that use it before they reach the store
-    groupKey: null,
-    concurrencyKey: null,
-    rateKey: null,
-    breakerKey: null,
-    requiredTags: [],
+    groupKey: row.group_key,
+    concurrencyKey: row.concurrency_key,
+    rateKey: row.rate_key,
+    breakerKey: row.breaker_key,
+    requiredTags: row.required_tags ?? [],
   };
 }
 

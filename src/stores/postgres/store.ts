@@ -11,6 +11,8 @@ import type {
   CheckpointStats,
   ClaimRequest,
   ClaimResult,
+  FlowChange,
+  FlowSnapshot,
   Job,
   JobDetails,
   JobFilter,
@@ -32,6 +34,8 @@ import { createClaim } from './claim.js';
 import { createPool, inTransaction, type Queryable } from './connection.js';
 import { createControl } from './control.js';
 import { createEnqueue } from './enqueue.js';
+import { createFlowClaim } from './flow-claim.js';
+import { createFlowControl } from './flow-control.js';
 import { createEvents } from './events.js';
 import { createFeed } from './feed.js';
 import { checkHealth } from './health.js';
@@ -43,7 +47,7 @@ import { compilePostgresOptions, type CompiledPostgresOptions, type PostgresOpti
 import { createReads } from './reads.js';
 import { createRunningOps } from './running.js';
 import { createSettleAndClaim } from './settle-and-claim.js';
-import { createSettle, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
+import { createSettle, freedFlow, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
 import { schemaNames, type SchemaNames } from './sql.js';
 import { createSqlQuery } from './sql-query.js';
 import { createSteps } from './steps.js';
@@ -61,6 +65,8 @@ function createOps(t: SchemaNames) {
     /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
     enqueueInCallerTransaction: createEnqueue(t, true),
     claim: createClaim(t),
+    flowClaim: createFlowClaim(t),
+    flow: createFlowControl(t),
     settle: createSettle(t),
     settleAndClaim: createSettleAndClaim(t),
     running: createRunningOps(t),
@@ -93,6 +99,7 @@ export class PostgresStore implements Store, ScheduleOperations {
     schedules: true,
     eventFeed: true,
     workerRegistry: true,
+    flowControl: true,
   };
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
@@ -188,7 +195,14 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     await this.ready();
-    return this.ops.claim(this.db, request);
+    const plain = await this.ops.claim(this.db, request);
+    return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
+  }
+
+  /** A claim inside a transaction the caller holds: the plain statement, else through the flow gate. */
+  private async claimIn(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
+    const plain = await this.ops.claim(db, request);
+    return plain.gated ? this.ops.flowClaim(db, request) : plain.claim;
   }
 
   async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
@@ -203,7 +217,10 @@ export class PostgresStore implements Store, ScheduleOperations {
         })
       : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
     if (statement === this.ops.settle.notifying) this.wake();
-    return toSettleResult(rows);
+    const result = toSettleResult(rows);
+    // held jobs in any process may start now
+    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
+    return result;
   }
 
   /**
@@ -216,13 +233,19 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
     await this.ready();
-    if (!mayBeClaimableAtOnce(settlements, request.now)) return this.ops.settleAndClaim(this.db, settlements, request);
+    if (!mayBeClaimableAtOnce(settlements, request.now)) {
+      const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
+      // held jobs in other processes may start now (this one claims next by itself)
+      if (freed) this.notifier?.notify();
+      // the settle part is committed; the claim goes through the flow gate in a transaction of its own
+      return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
+    }
     // the claim must see what the settle made claimable: two statements in one transaction
     const result = await this.transact(async (db) => {
       const params = settleParams(settlements, request.now);
       await this.lockJobs(db, params[1] as number[]);
       const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
-      return { settled: toSettleResult(rows), claim: await this.ops.claim(db, request) };
+      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request) };
     });
     this.wake();
     return result;
@@ -351,6 +374,25 @@ export class PostgresStore implements Store, ScheduleOperations {
   async pendingCount(): Promise<number> {
     await this.ready();
     return this.ops.reads.pendingCount(this.db);
+  }
+
+  // --- flow control (capabilities.flowControl)
+
+  async controlFlow(change: FlowChange, now: number): Promise<void> {
+    await this.ready();
+    await this.transact((db) => this.ops.flow.controlFlow(db, change, now));
+    // a resumed queue, a raised limit or a reset breaker may let waiting jobs start
+    this.wakeEverywhere();
+  }
+
+  async readFlow(): Promise<FlowSnapshot> {
+    await this.ready();
+    return this.ops.flow.readFlow(this.db);
+  }
+
+  async queueDepth(queues: readonly string[]): Promise<number> {
+    await this.ready();
+    return this.ops.flow.queueDepth(this.db, queues);
   }
 
   /** Wakes this process's listeners now and other processes' after the commit. */
