@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test suite: every `*.test.ts` under test/, one directory after another (unit,
 // conformance, cli, integration, then the rest), each file in its own process, one at a time
-// (integration tests spawn workers and share nothing else). Before that, checks that generated
+// (integration tests spawn workers and share nothing else), or two at a time in the groups that
+// measure no timing (PARALLEL_GROUPS). Before that, checks that generated
 // migration modules are up to date.
 //
 //   node scripts/run-tests.mjs                       all tests
@@ -28,6 +29,11 @@ const DIRECTORY_ORDER = ['unit', 'conformance', 'cli', 'integration'];
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 /** Groups whose tests take their store from TW_TEST_STORE (test/support/test-store.ts). */
 const PER_STORE_GROUPS = ['integration', 'workflow', 'schedules', 'flow'];
+/**
+ * Groups whose files may run two at a time: they measure no timing across processes, so sharing
+ * the machine's cores only makes them finish sooner. Every other group runs one file at a time.
+ */
+const PARALLEL_GROUPS = ['unit', 'conformance', 'cli'];
 const STORES = (process.env.TW_TEST_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
 const PG_URL = process.env.TW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -115,12 +121,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function runGroup(files, nodeFlags, tapFile, env = process.env) {
+function runGroup(files, nodeFlags, tapFile, env = process.env, concurrency = 1) {
   const args = [
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=1',
+    `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
@@ -186,7 +192,7 @@ async function main() {
         }
         const tapFile = join(scratch, `${group === '.' ? 'root' : group}${store ? `-${store}` : ''}.tap`);
         const env = store ? { ...process.env, TW_TEST_STORE: store } : process.env;
-        const { code, signal } = await runGroup(groupList, nodeFlags, tapFile, env);
+        const { code, signal } = await runGroup(groupList, nodeFlags, tapFile, env, PARALLEL_GROUPS.includes(group) ? 2 : 1);
         const { totals, found } = readTotals(tapFile);
         for (const name of COUNTERS) sum[name] += totals[name];
         const failed = code !== 0 || !found;
