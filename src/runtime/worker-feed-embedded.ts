@@ -67,6 +67,11 @@ export class EmbeddedFeed {
     );
   };
 
+  /** After outcomes were written: claim for the slots they freed. */
+  refill(): void {
+    this.pump();
+  }
+
   /** Writes a batch of outcomes; a busy worker's batch also claims its successors. */
   async write(batch: Settlement[], now: number): Promise<SettleResult> {
     const host = this.host;

@@ -36,6 +36,8 @@ export class PipelinedFeed {
   /** jobs asked for by the claims in flight */
   private asked = 0;
   private again = false;
+  /** the last claim came back short: the queue is empty until a wake-up (or the timer) says otherwise */
+  private drained = false;
 
   constructor(
     private readonly host: FeedHost,
@@ -53,8 +55,19 @@ export class PipelinedFeed {
     return this.buffer.size;
   }
 
+  /** Woken (new work, the timer, more slots): starts buffered jobs and claims. */
+  pump(): void {
+    this.drained = false;
+    this.feed(true);
+  }
+
+  /** A slot freed or outcomes were written: starts buffered jobs; claims unless the queue is drained. */
+  refill(): void {
+    this.feed(!this.drained);
+  }
+
   /** Starts buffered jobs in free slots, then claims if worth it (`mayClaim` false: only start). */
-  pump(mayClaim = true): void {
+  private feed(mayClaim: boolean): void {
     const host = this.host;
     const now = host.now();
     for (let n = host.startable(); n > 0; n--) {
@@ -84,7 +97,8 @@ export class PipelinedFeed {
         this.buffer.push(result.jobs);
         // a short answer means the queue is empty: claim again only when woken (or on the timer)
         const again = this.again || result.jobs.length === want;
-        this.pump(again);
+        if (!again) this.drained = true;
+        this.feed(again);
         if (!again && !this.claiming && host.isRunning()) host.idle(result.nextDueAt);
       },
       (error: Error) => {

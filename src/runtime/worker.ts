@@ -74,7 +74,7 @@ export class Worker {
   ) {
     const onError = (during: string) => (error: Error) => deps.events.emit('worker:error', { workerId: this.id, error, during });
     const pipelined = !deps.store.capabilities.embedded;
-    this.settler = new Settler((batch) => this.writeOutcomes(batch), onError('settle'), () => this.pump(), pipelined ? NETWORKED_WRITES : 1);
+    this.settler = new Settler((batch) => this.writeOutcomes(batch), onError('settle'), () => this.refill(), pipelined ? NETWORKED_WRITES : 1);
     this.leaseKeeper = new LeaseKeeper({
       store: deps.store,
       clock: deps.clock,
@@ -259,11 +259,17 @@ export class Worker {
     };
   }
 
-  /** Claim as many jobs as there are free slots. Safe to call at any time; calls coalesce. */
+  /** Claim as many jobs as there are free slots (woken, on the timer, ...). Safe to call at any time; calls coalesce. */
   readonly pump = (): void => {
     if (this.state !== 'running') return;
     this.feed.pump();
   };
+
+  /** After outcomes were written or a slot freed: like pump, but a drained queue waits for a wake-up. */
+  private refill(): void {
+    if (this.state !== 'running') return;
+    this.feed.refill();
+  }
 
   /** A freed slot starts its next buffered job in this turn's immediate phase (coalesced). */
   private pumpScheduled = false;
@@ -272,7 +278,7 @@ export class Worker {
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      this.pump();
+      this.refill();
     });
   }
 
