@@ -8,7 +8,7 @@
 //   node scripts/run-tests.mjs test/unit             only files under a path prefix (several allowed)
 //   node scripts/run-tests.mjs test/unit --test-name-pattern=backoff   other --flags go to node
 //
-// The engine tests that take a store (test/integration, test/workflow, test/schedules) run once per store: SQLite,
+// The engine tests that take a store (test/integration, test/workflow, test/schedules, test/flow) run once per store: SQLite,
 // then PostgreSQL (TW_TEST_STORE=postgres; server TW_TEST_PG_URL, default the local cluster).
 // TW_TEST_STORES=sqlite (or postgres) runs only that pass. When PostgreSQL cannot be reached its
 // pass fails under CI=true and is reported as skipped, with the reason, otherwise.
@@ -27,7 +27,7 @@ const TEST_DIR = 'test';
 const DIRECTORY_ORDER = ['unit', 'conformance', 'cli', 'integration'];
 const COUNTERS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 /** Groups whose tests take their store from TW_TEST_STORE (test/support/test-store.ts). */
-const PER_STORE_GROUPS = ['integration', 'workflow', 'schedules'];
+const PER_STORE_GROUPS = ['integration', 'workflow', 'schedules', 'flow'];
 const STORES = (process.env.TW_TEST_STORES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean);
 const PG_URL = process.env.TW_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -1,10 +1,10 @@
 import { ValidationError, describeValue } from '../core/errors.js';
-import type { EnqueueOptions } from '../core/options.js';
 import { CATCH_UP_POLICIES, OVERLAP_POLICIES, type ScheduleInput } from '../core/schedule.js';
-import { duration, integer, isoTime, json, list, positiveInt } from './parse-flags.js';
+import { JOB_OPTION_FLAG_HELP, jobOptionsFrom, type JobOptionFlags } from './job-option-flags.js';
+import { isoTime, json, positiveInt } from './parse-flags.js';
 
 /** The flags `schedules create` and `schedules update` share. */
-export interface ScheduleFlags {
+export interface ScheduleFlags extends JobOptionFlags {
   cron?: string;
   tz?: string;
   every?: string;
@@ -18,15 +18,9 @@ export interface ScheduleFlags {
   overlap?: string;
   catchUp?: string;
   catchUpWindow?: string;
-  queue?: string;
-  priority?: string;
-  attempts?: string;
-  backoff?: string;
-  timeout?: string;
-  tags?: string;
 }
 
-export const SCHEDULE_FLAG_HELP: [string, string][] = [
+const SCHEDULE_ONLY_FLAG_HELP: [string, string][] = [
   ['--cron <expr>', 'cron expression, 5 fields or 6 with seconds first (quote it)'],
   ['--tz <zone>', 'IANA time zone the cron expression is read in (default UTC)'],
   ['--every <duration>', 'fire at a fixed interval, e.g. 15m'],
@@ -40,13 +34,9 @@ export const SCHEDULE_FLAG_HELP: [string, string][] = [
   ['--overlap <policy>', 'while the last fired job is unfinished: skip (default), allow, queue-one'],
   ['--catch-up <policy>', 'due times missed while no worker ran: none, latest (default), all'],
   ['--catch-up-window <duration>', 'with latest or all, how far back to catch up (default 1d)'],
-  ['--queue <queue>', 'queue of the fired jobs'],
-  ['--priority <n>', 'priority of the fired jobs'],
-  ['--attempts <n>', 'attempts of each fired job'],
-  ['--backoff <duration>', 'retry backoff of each fired job'],
-  ['--timeout <duration>', 'timeout of each fired job attempt'],
-  ['--tags <a,b>', 'tags of the fired jobs'],
 ];
+
+export const SCHEDULE_FLAG_HELP: [string, string][] = [...SCHEDULE_ONLY_FLAG_HELP, ...JOB_OPTION_FLAG_HELP];
 
 function oneOf(flag: string, values: readonly string[], value: string | undefined): string | undefined {
   if (value !== undefined && !values.includes(value)) throw new ValidationError(`expected ${flag} to be one of ${values.join(', ')}, got ${describeValue(value)}`);
@@ -72,18 +62,7 @@ export function scheduleInputFrom(flags: ScheduleFlags): ScheduleInput {
   set('overlap', oneOf('--overlap', OVERLAP_POLICIES, flags.overlap) as ScheduleInput['overlap']);
   set('catchUp', oneOf('--catch-up', CATCH_UP_POLICIES, flags.catchUp) as ScheduleInput['catchUp']);
   set('catchUpWindow', flags.catchUpWindow);
-  const options: EnqueueOptions = {};
-  if (flags.queue !== undefined) options.queue = flags.queue;
-  const priority = integer('--priority', flags.priority);
-  if (priority !== undefined) options.priority = priority;
-  const attempts = positiveInt('--attempts', flags.attempts);
-  if (attempts !== undefined) options.attempts = attempts;
-  const backoff = duration('--backoff', flags.backoff);
-  if (backoff !== undefined) options.backoff = backoff;
-  const timeout = duration('--timeout', flags.timeout);
-  if (timeout !== undefined) options.timeout = timeout;
-  const tags = list(flags.tags);
-  if (tags !== undefined) options.tags = tags;
+  const options = jobOptionsFrom(flags);
   if (Object.keys(options).length > 0) input.options = options;
   return input;
 }

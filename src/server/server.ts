@@ -67,7 +67,14 @@ export class TaskwrightServer {
     };
     this.stream = new EngineEventStream({ bus: engine.events, store: engine.store, source: engine.instanceId, pollMs: options.feedPollMs, onError: (error) => this.logError(error, 'reading the event feed') });
     this.hub = new WebSocketHub({ authority, maxBufferedBytes: options.wsMaxBufferedBytes, pingMs: options.wsPingMs });
-    const metrics = createMetrics({ subscribe: (l) => this.stream.subscribe(l), queueStats: () => engine.stats(), nameStats: () => engine.statsByName() });
+    const metrics = createMetrics({
+      subscribe: (l) => this.stream.subscribe(l),
+      queueStats: () => engine.stats(),
+      nameStats: () => engine.statsByName(),
+      ...(engine.store.capabilities.workerRegistry && {
+        runningWorkers: async () => (await engine.listWorkers()).filter((w) => w.state === 'running').length,
+      }),
+    });
     this.stops.push(
       metrics.stop,
       this.stream.subscribe((event) => this.hub.publish(event)),

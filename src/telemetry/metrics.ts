@@ -9,6 +9,11 @@ export interface MetricsSources {
   /** read at scrape time for the gauges */
   queueStats: () => Promise<QueueStats[]>;
   nameStats: () => Promise<NameStats[]>;
+  /**
+   * Workers running now, from the store's worker registry (every process and host), when the
+   * store keeps one; without it the gauge counts the worker start/stop events this server saw.
+   */
+  runningWorkers?: () => Promise<number>;
 }
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -30,7 +35,13 @@ export function createMetrics(sources: MetricsSources, registry = new Registry()
   const jobDuration = new Histogram({ name: 'taskwright_job_duration_seconds', help: 'Duration of completed job attempts', labelNames: jobLabels, buckets: DURATION_BUCKETS, registers: [registry] });
   const stepDuration = new Histogram({ name: 'taskwright_step_duration_seconds', help: 'Duration of completed workflow steps', labelNames: ['workflow'], buckets: DURATION_BUCKETS, registers: [registry] });
   const workers = new Set<string>();
-  new Gauge({ name: 'taskwright_workers', help: 'Worker pools seen running (started and not stopped)', registers: [registry], collect() { this.set(workers.size); } });
+  const runningWorkers = sources.runningWorkers;
+  new Gauge({
+    name: 'taskwright_workers', help: 'Worker pools running (from the worker registry when the store keeps one)', registers: [registry],
+    async collect() {
+      this.set(runningWorkers ? await runningWorkers() : workers.size);
+    },
+  });
   new Gauge({
     name: 'taskwright_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry],
     async collect() {

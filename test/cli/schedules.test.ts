@@ -41,6 +41,7 @@ test('bad input: one line naming the value, exit 2, and no schedule written', ()
     [['schedules', 'create', 's', '--every', '1m', '--job', 'a', '--start', '2027-01-01', '--end', '2026-01-01'], /^taskwright: expected --end to be after start/],
     [['schedules', 'create', 's', '--every', '1m', '--job', 'a', '--payload', '{no'], /^taskwright: expected --payload to be JSON, got "\{no"/],
     [['schedules', 'create', 's', '--every', '1m', '--job', 'a', '--attempts', '0'], /^taskwright: expected --attempts to be a positive integer, got "0"$/],
+    [['schedules', 'create', 's', '--every', '1m', '--job', 'a', '--priority', 'urgent'], /^taskwright: expected --priority to be high, normal, low or an integer, got "urgent"$/],
     [['schedules', 'create', 'has space', '--every', '1m', '--job', 'a'], /^taskwright: expected schedule id to be .*, got "has space"$/],
     [['schedules', 'create', 's', '--every', '1m', '--job', 'bad name'], /^taskwright: expected job name to be .*, got "bad name"$/],
     [['schedules', 'create', 's', '--every', '1m', '--job', 'a', '--bogus'], /^taskwright: unknown option '--bogus' for 'schedules create'/],
@@ -65,7 +66,7 @@ test('bad input: one line naming the value, exit 2, and no schedule written', ()
 });
 
 test('create, list, get, pause, resume, update, trigger and delete', () => {
-  const created = box.json<ScheduleJson>('schedules', 'create', 'nightly', '--cron', '30 2 * * *', '--tz', 'Europe/Berlin', '--job', 'report.build', '--payload', '{"kind":"daily"}', '--queue', 'reports', '--attempts', '5');
+  const created = box.json<ScheduleJson>('schedules', 'create', 'nightly', '--cron', '30 2 * * *', '--tz', 'Europe/Berlin', '--job', 'report.build', '--payload', '{"kind":"daily"}', '--queue', 'reports', '--attempts', '5', '--priority', 'high', '--concurrency-key', 'reports');
   assert.equal(created.timing.kind, 'cron');
   assert.deepEqual([created.job.name, created.job.payloadJson, created.job.queue, created.job.maxAttempts], ['report.build', '{"kind":"daily"}', 'reports', 5]);
   assert.ok((created.nextFireAt as number) > Date.now());
@@ -94,8 +95,9 @@ test('create, list, get, pause, resume, update, trigger and delete', () => {
   assert.match(got.stdout, /^id {9}nightly\nwhen {7}cron 30 2 \* \* \* \(Europe\/Berlin\)\ntarget {5}job report\.build\n/);
   assert.match(got.stdout, new RegExp(`last fire  \\S+ \\(job ${jobId}\\)\\n`));
   assert.match(got.stdout, new RegExp(`\\nhistory\\n  due \\S+  fired \\S+  triggered  job ${jobId}\\n$`));
-  const job = box.json<{ job: { queue: string; payload: unknown } }>('jobs', 'get', jobId as string);
-  assert.deepEqual([job.job.queue, job.job.payload], ['reports', { kind: 'daily' }]);
+  const job = box.json<{ job: { queue: string; payload: unknown; priority: number; concurrencyKey: string } }>('jobs', 'get', jobId as string);
+  assert.deepEqual([job.job.queue, job.job.payload, job.job.concurrencyKey], ['reports', { kind: 'daily' }, 'reports']);
+  assert.ok(job.job.priority > 0, `the fired job has a high priority, got ${job.job.priority}`);
 
   assert.equal(box.run('schedules', 'delete', 'poll').stdout, 'schedule poll deleted\n');
   assert.deepEqual(box.json<ScheduleJson[]>('schedules', 'list').map((s) => s.id), ['nightly']);

@@ -107,7 +107,7 @@ test('a bare taskwright prints the overview; --help works for every command; --v
     [['worker'], /--handlers <file>[\s\S]*workflows[\s\S]*--concurrency <n>[\s\S]*--queue <queue>[\s\S]*--lease[\s\S]*--heartbeat[\s\S]*--grace[\s\S]*Workflows in FILE are registered/],
     [['runs', 'list'], /--status <status>\s+only runs in this status \(pending, running, paused,\s+completed, failed, cancelled\)/],
     [['runs', 'get'], /status history, steps, logs, usage and cost/],
-    [['enqueue'], /--payload <json>[\s\S]*--payloads[\s\S]*--priority[\s\S]*--delay[\s\S]*--run-at[\s\S]*--attempts[\s\S]*--backoff[\s\S]*--timeout[\s\S]*--key[\s\S]*--tags/],
+    [['enqueue'], /--payload <json>[\s\S]*--payloads[\s\S]*--delay[\s\S]*--run-at[\s\S]*--key[\s\S]*--queue[\s\S]*--priority[\s\S]*--attempts[\s\S]*--backoff[\s\S]*--timeout[\s\S]*--tags[\s\S]*--require-tags/],
     [['jobs'], /get[\s\S]*list[\s\S]*cancel[\s\S]*retry/],
     [['jobs', 'get'], /Usage: taskwright jobs get \[options\] <id>/],
     [['jobs', 'list'], /--state <state>[\s\S]*--queue[\s\S]*--name[\s\S]*--limit/],

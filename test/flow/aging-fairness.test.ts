@@ -1,17 +1,13 @@
-// Priority aging and fairness through the real engine and worker on SQLite, with a fake clock:
-// a steady stream of high-priority jobs cannot starve a low-priority one, and tenants interleave.
+// Priority aging and fairness through the real engine and worker on the test store (SQLite, or
+// PostgreSQL on its pass), with a fake clock: a steady stream of high-priority jobs cannot starve a low-priority one, and tenants interleave.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, type TaskwrightOptions } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
 import { FakeClock } from '../../dist/testing/index.js';
+import { StorePlace } from '../support/test-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tw-flow-aging-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
+const place = new StorePlace('flow-aging');
+after(() => place.cleanup());
 
 const waitFor = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -28,7 +24,7 @@ const waitFor = async (check: () => boolean, what: string, timeoutMs = 10_000) =
  */
 async function streamRounds(options: Partial<TaskwrightOptions>, rounds: number): Promise<{ order: string[]; lowRanAtRound: number | null }> {
   const clock = new FakeClock(Date.parse('2026-05-01T00:00:00Z'));
-  const tw = new Taskwright({ store: sqliteStore(join(dir, `aging-${++n}.db`)), clock, ...options });
+  const tw = new Taskwright({ store: place.store(), clock, ...options });
   const order: string[] = [];
   let release: (() => void) | null = null;
   tw.register('work', async (payload: { label: string }) => {
@@ -74,7 +70,7 @@ test('without aging the same stream starves the low-priority job (the control ex
 });
 
 test('tenants interleave: a second tenant\'s jobs are not stuck behind the first tenant\'s backlog', async () => {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, `fair-${++n}.db`)) });
+  const tw = new Taskwright({ store: place.store() });
   const order: string[] = [];
   tw.register('work', async (payload: { label: string }) => void order.push(payload.label));
   await tw.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ name: 'work', payload: { label: `a${i}` }, options: { group: 'tenant:a' } })));

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, type EngineEvents } from '../../dist/index.js';
 import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { TEST_STORE } from '../support/test-store.js';
+
+// These read the worker registry, which the PostgreSQL store does not keep yet
+// (capabilities.workerRegistry); they run on SQLite, so its pass alone covers them.
+const skip = TEST_STORE === 'postgres' ? 'the worker registry is SQLite-only for now; the SQLite pass runs these' : undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-flow-autoscale-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +25,7 @@ const waitFor = async (check: () => boolean | Promise<boolean>, what: string, ti
   }
 };
 
-test('grows under a burst up to max and shrinks back to min after it, each decision an event', async () => {
+test('grows under a burst up to max and shrinks back to min after it, each decision an event', { skip }, async () => {
   const tw = new Taskwright({ store: sqliteStore(join(dir, `scale-${++n}.db`)) });
   let running = 0;
   let peak = 0;
@@ -62,7 +67,7 @@ test('grows under a burst up to max and shrinks back to min after it, each decis
   }
 });
 
-test('manual scale(n): an event with reason manual; out of bounds is rejected and changes nothing', async () => {
+test('manual scale(n): an event with reason manual; out of bounds is rejected and changes nothing', { skip }, async () => {
   const tw = new Taskwright({ store: sqliteStore(join(dir, `scale-${++n}.db`)) });
   tw.register('work', async () => undefined);
   const decisions: EngineEvents['worker:scaled'][] = [];

@@ -1,17 +1,13 @@
-// Circuit breakers through the engine and a real worker on SQLite: failures open the breaker, its
-// jobs are held (not failed, no attempt spent), a probe goes through after the cool-down, and the
-// probe's outcome closes it or opens it again. Each change is a `breaker:changed` event.
+// Circuit breakers through the engine and a real worker on the test store (SQLite, or PostgreSQL
+// on its pass): failures open the breaker, its jobs are held (not failed, no attempt spent), a
+// probe goes through after the cool-down, and the probe's outcome closes it or opens it again. Each change is a `breaker:changed` event.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, type BreakerChange } from '../../dist/index.js';
-import { sqliteStore } from '../../dist/stores/sqlite/index.js';
+import { StorePlace } from '../support/test-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tw-flow-breaker-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
+const place = new StorePlace('flow-breaker');
+after(() => place.cleanup());
 
 const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -22,7 +18,7 @@ const waitFor = async (check: () => boolean | Promise<boolean>, what: string, ti
 };
 
 function setup() {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, `breaker-${++n}.db`)) });
+  const tw = new Taskwright({ store: place.store() });
   const service = { down: true };
   const ran: string[] = [];
   tw.register('pay', async (payload: { label: string }) => {

@@ -1,15 +1,11 @@
-// Five worker processes on one SQLite file: flow control holds across all of them because the store
+// Five worker processes on one store (each store's pass): flow control holds across all of them because the store
 // enforces it in the claim transaction. Concurrency limit per key (max overlap of recorded runs),
 // rate limit (starts per sliding window), queue pause, worker tags, and the worker registry.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Taskwright } from '../../dist/index.js';
 import { Harness, type Rec, type WorkerProcess, sleep, waitUntil } from './helpers.js';
-import { TEST_STORE } from '../support/test-store.js';
 
-// Flow control and the worker registry are store capabilities the PostgreSQL store does not offer
-// yet (capabilities.flowControl / workerRegistry): on its pass these tests are reported skipped.
-const skip = TEST_STORE === 'postgres' ? 'the PostgreSQL store has no flowControl or workerRegistry capability yet' : undefined;
 const h = new Harness('flow');
 let tw: Taskwright;
 let procs: WorkerProcess[] = [];
@@ -17,7 +13,6 @@ let procs: WorkerProcess[] = [];
 const WORKER = { concurrency: 2, lease: '1500ms', heartbeat: '250ms', rescueInterval: '200ms', pollInterval: '200ms' };
 
 before(async () => {
-  if (skip) return;
   // P4 is the only worker with the gpu tag
   procs = await Promise.all(
     ['P0', 'P1', 'P2', 'P3', 'P4'].map((label) => h.start(label, { worker: label === 'P4' ? { ...WORKER, tags: ['gpu'] } : WORKER })),
@@ -52,7 +47,7 @@ async function waitDone(ids: string[], timeoutMs: number): Promise<void> {
   }
 }
 
-test('a concurrency limit of 3 for a key is never exceeded across five processes; unkeyed jobs run wider', { skip }, async () => {
+test('a concurrency limit of 3 for a key is never exceeded across five processes; unkeyed jobs run wider', async () => {
   await tw.setLimit('tenant:42', { concurrency: 3 });
   const keyed = await tw.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ name: 'sleep', payload: { ms: 80, i }, options: { concurrencyKey: 'tenant:42' } })));
   const free = await tw.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ name: 'sleep', payload: { ms: 80, i } })));
@@ -68,7 +63,7 @@ test('a concurrency limit of 3 for a key is never exceeded across five processes
   await tw.deleteLimit('tenant:42');
 });
 
-test('a rate limit of 5 starts per second holds across five processes', { skip }, async () => {
+test('a rate limit of 5 starts per second holds across five processes', async () => {
   await tw.setLimit('api:x', { rate: '5/1s' });
   const jobs = await tw.enqueueMany(Array.from({ length: 20 }, (_, i) => ({ name: 'sleep', payload: { ms: 0, i }, options: { rateKey: 'api:x' } })));
   await waitDone(jobs.map((r) => r.id), 60_000);
@@ -90,7 +85,7 @@ test('a rate limit of 5 starts per second holds across five processes', { skip }
   await tw.deleteLimit('api:x');
 });
 
-test('a paused queue holds its jobs in every process until resumed', { skip }, async () => {
+test('a paused queue holds its jobs in every process until resumed', async () => {
   await tw.pauseQueue('default');
   const jobs = await tw.enqueueMany(Array.from({ length: 10 }, (_, i) => ({ name: 'sleep', payload: { ms: 0, i } })));
   await sleep(1500); // several poll intervals and wake-ups of every process
@@ -101,7 +96,7 @@ test('a paused queue holds its jobs in every process until resumed', { skip }, a
   await waitDone(jobs.map((r) => r.id), 30_000);
 });
 
-test('jobs that require the gpu tag run only on the worker that has it', { skip }, async () => {
+test('jobs that require the gpu tag run only on the worker that has it', async () => {
   const gpu = await tw.enqueueMany(Array.from({ length: 12 }, (_, i) => ({ name: 'sleep', payload: { ms: 20, i }, options: { requireTags: ['gpu'] } })));
   await waitDone(gpu.map((r) => r.id), 30_000);
   const ids = new Set(gpu.map((r) => r.id));
@@ -109,7 +104,7 @@ test('jobs that require the gpu tag run only on the worker that has it', { skip 
   assert.deepEqual([...labels], ['P4']);
 });
 
-test('every worker is registered with host, pid, queues, tags and heartbeats; a killed one is marked dead', { skip }, async () => {
+test('every worker is registered with host, pid, queues, tags and heartbeats; a killed one is marked dead', async () => {
   const workers = await tw.listWorkers();
   const running = workers.filter((w) => w.state === 'running');
   assert.equal(running.length, 5);

@@ -15,7 +15,7 @@ before(async () => {
 });
 after(() => h.close());
 
-test('workflows run by a worker in another process become known (listed, executable, their runs listed)', async () => {
+test('workflows run by a worker in another process become known (listed, executable, their runs listed) and its worker is counted in the metrics', async () => {
   assert.deepEqual((await h.call('GET', '/api/workflows')).body.workflows, []);
   assert.equal((await h.call('POST', '/api/workflows/order.flow/execute', { body: {} })).status, 404);
   const first = (await h.engine.enqueue('order.flow', { pauseMs: 1 }, { queue: 'remote' })).id;
@@ -27,10 +27,12 @@ test('workflows run by a worker in another process become known (listed, executa
     await until(async () => (await h.call('GET', `/api/executions/${started.body.executionId}`)).body.status === 'completed', 20_000, 'the second run to complete');
     const runs = await h.call('GET', '/api/executions?workflowId=order.flow');
     assert.deepEqual(runs.body.executions.map((e: { id: string }) => e.id), [started.body.executionId, first]);
+    assert.match((await h.call('GET', '/metrics')).text, /^taskwright_workers 1$/m, 'the worker of the other process counts, read from the registry');
   } finally {
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));
   }
+  assert.match((await h.call('GET', '/metrics')).text, /^taskwright_workers 0$/m, 'a stopped worker no longer counts');
 });
 
 test('readyz: 503 naming pending migrations, then ready again; 503 when the store cannot be reached', async () => {

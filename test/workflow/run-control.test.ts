@@ -90,7 +90,7 @@ test('a timebox aborts the running step, fails the run and cancels the child run
   await until(async () => (await getRun(tw, child.id)).status === 'cancelled', 'the child to be cancelled');
   await worker.stop();
   assert.equal(seen.aborted, true, 'the running step saw the timebox');
-  assert.match(run.error?.message ?? '', /run exceeded its timeout of 1500ms while a step was running/);
+  assert.match(run.error?.message ?? '', /run exceeded its timeout of 1500ms in step "forever"/);
   assert.equal(run.error?.code, 'run_timeout');
   assert.equal(failed.filter((e) => e.runId === id).length, 1);
   await tw.close();

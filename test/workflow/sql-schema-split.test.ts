@@ -80,7 +80,9 @@ test('invokeAll splits what is left of the parent budget across its children, ev
   const { id } = await tw.enqueue('fan', {}, { budget: { tokens: 1000, costUsd: 1, onBreach: 'fail' } });
   await tw.drain({ timeout: '10s' });
   assert.deepEqual((await tw.getJob(id)).result, [1, 2, 3, 4]);
-  const children = (await tw.listJobs({ tag: `parent:${id}` })).sort((a, b) => Number(a.id) - Number(b.id));
+  // children may be enqueued in any order: line them up by their input
+  const inputOf = (job: { payload: unknown }) => (job.payload as { n: number }).n;
+  const children = (await tw.listJobs({ tag: `parent:${id}` })).sort((a, b) => inputOf(a) - inputOf(b));
   // what the parent's own steps left (1000 - 200 = 800) is split; children spend within their shares
   assert.deepEqual(children.map((c) => c.budget?.tokens), [200, 600, 400, 400], '800 left split 1:3, then evenly');
   assert.ok(Math.abs((children[1]?.budget?.costUsd ?? 0) - 0.6) < 1e-9);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TaskwrightError } from '../../core/errors.js';
 import { JOB_STATES } from '../../core/job.js';
 import type { Taskwright } from '../../runtime/engine.js';
-import { createServer, type TaskwrightServer } from '../../server/server.js';
+import type { TaskwrightServer } from '../../server/server.js';
 import { openEngine, type GlobalOptions } from '../context.js';
 import { authNote, portFlag } from './serve.js';
 import { devHandlers, devJobs } from '../dev-handlers.js';
@@ -68,6 +68,8 @@ function printNextSteps(storeFlag: string, jobWithHistory: string | undefined): 
 
 /** The API server beside the examples, on `port` or, when that is taken, on any free port. */
 async function startDevServer(engine: Taskwright, port: number): Promise<TaskwrightServer> {
+  // loaded here, not at the top: every other CLI command starts faster without the HTTP stack
+  const { createServer } = await import('../../server/server.js');
   const server = createServer({ engine, port });
   try {
     await server.listen();

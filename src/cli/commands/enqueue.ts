@@ -6,52 +6,25 @@ import { compileJobOptions, DEFAULT_QUEUE } from '../../core/options.js';
 import type { Taskwright } from '../../runtime/engine.js';
 import { withEngine, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
-import { duration, isoTime, json, list, positiveInt, priority as priorityFlag } from '../parse-flags.js';
+import { JOB_OPTION_FLAG_HELP, jobOptionsFrom, type JobOptionFlags } from '../job-option-flags.js';
+import { duration, isoTime, json } from '../parse-flags.js';
 
-interface EnqueueFlags {
+interface EnqueueFlags extends JobOptionFlags {
   payload?: string;
   payloads?: string;
-  queue?: string;
-  priority?: string;
   delay?: string;
   runAt?: string;
-  attempts?: string;
-  backoff?: string;
-  timeout?: string;
   key?: string;
-  tags?: string;
-  group?: string;
-  concurrencyKey?: string;
-  rateKey?: string;
-  breakerKey?: string;
-  requireTags?: string;
 }
 
 function optionsFrom(flags: EnqueueFlags): EnqueueOptions {
   if (flags.delay !== undefined && flags.runAt !== undefined) throw new ValidationError('expected either --delay or --run-at, got both');
-  const options: EnqueueOptions = {};
-  if (flags.queue !== undefined) options.queue = flags.queue;
-  const priority = priorityFlag('--priority', flags.priority);
-  if (priority !== undefined) options.priority = priority;
+  const options = jobOptionsFrom(flags);
   const delay = duration('--delay', flags.delay);
   if (delay !== undefined) options.delay = delay;
   const runAt = isoTime('--run-at', flags.runAt);
   if (runAt !== undefined) options.runAt = runAt;
-  const attempts = positiveInt('--attempts', flags.attempts);
-  if (attempts !== undefined) options.attempts = attempts;
-  const backoff = duration('--backoff', flags.backoff);
-  if (backoff !== undefined) options.backoff = backoff;
-  const timeout = duration('--timeout', flags.timeout);
-  if (timeout !== undefined) options.timeout = timeout;
   if (flags.key !== undefined) options.idempotencyKey = flags.key;
-  const tags = list(flags.tags);
-  if (tags !== undefined) options.tags = tags;
-  if (flags.group !== undefined) options.group = flags.group;
-  if (flags.concurrencyKey !== undefined) options.concurrencyKey = flags.concurrencyKey;
-  if (flags.rateKey !== undefined) options.rateKey = flags.rateKey;
-  if (flags.breakerKey !== undefined) options.breakerKey = flags.breakerKey;
-  const requireTags = list(flags.requireTags);
-  if (requireTags !== undefined) options.requireTags = requireTags;
   return options;
 }
 
@@ -91,26 +64,17 @@ async function enqueueInChunks(engine: Taskwright, name: string, payloads: unkno
 }
 
 export function registerEnqueue(program: Command, globals: () => GlobalOptions): void {
-  program
+  const command = program
     .command('enqueue')
     .description('enqueue a job (or one job per line of a JSON-lines file)')
     .argument('<name>', 'job name (the handler to run)')
     .option('--payload <json>', 'the payload as JSON')
     .option('--payloads <file.jsonl>', 'enqueue one job per line, in bulk (- reads stdin)')
-    .option('--queue <queue>', 'queue name (default: default)')
-    .option('--priority <p>', 'high, normal, low or an integer; higher runs first, waiting jobs age upwards (default normal = 0)')
     .option('--delay <duration>', 'run no sooner than this long from now, e.g. 5s')
     .option('--run-at <iso>', 'run no sooner than this time')
-    .option('--attempts <n>', 'total attempts including the first (default 3)')
-    .option('--backoff <duration>', 'base retry delay, doubled each attempt (default 1s)')
-    .option('--timeout <duration>', 'abort an attempt after this long')
-    .option('--key <key>', 'idempotency key: a second enqueue returns the first job')
-    .option('--tags <a,b>', 'comma-separated labels (for listing and stats)')
-    .option('--group <key>', 'fairness group, e.g. a tenant: groups interleave')
-    .option('--concurrency-key <key>', 'counts against this key\'s concurrency limit (see limits set)')
-    .option('--rate-key <key>', 'counts against this key\'s rate limit')
-    .option('--breaker-key <key>', 'feeds and is held by this circuit breaker')
-    .option('--require-tags <a,b>', 'only workers with all these tags (worker --tags) run the job')
+    .option('--key <key>', 'idempotency key: a second enqueue returns the first job');
+  for (const [flag, help] of JOB_OPTION_FLAG_HELP) command.option(flag, help);
+  command
     .action(async (name: string, flags: EnqueueFlags) => {
       if (flags.payload !== undefined && flags.payloads !== undefined) throw new ValidationError('expected either --payload or --payloads, got both');
       const options = optionsFrom(flags);

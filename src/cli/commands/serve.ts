@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { Taskwright } from '../../runtime/engine.js';
-import { createServer, type TaskwrightServer } from '../../server/server.js';
-import { attachLogger, createLogger } from '../../telemetry/logger.js';
+import type { TaskwrightServer } from '../../server/server.js';
 import { instrumentTracing } from '../../telemetry/tracing.js';
 import type { GlobalOptions } from '../context.js';
 import { loadHandlers } from '../load-handlers.js';
@@ -52,6 +51,8 @@ export function registerServe(program: Command, globals: () => GlobalOptions): v
       const workerOptions = flags.handlers ? workerOptionsFrom({ handlers: flags.handlers, concurrency: flags.concurrency, queue: flags.queue }) : null;
       const store = chooseStore(globals().store);
       const engine = new Taskwright({ store: await openStore(store) });
+      // loaded here, not at the top: every other CLI command starts faster without the HTTP stack
+      const [{ createServer }, { attachLogger, createLogger }] = await Promise.all([import('../../server/server.js'), import('../../telemetry/logger.js')]);
       const logger = createLogger();
       const server = createServer({ engine, host: flags.host, port, bodyLimit, workflows: list(flags.workflows), logger });
       await engine.migrate();

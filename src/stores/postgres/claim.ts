@@ -1,52 +1,70 @@
+import type { BreakerChange } from '../../core/flow.js';
 import type { ClaimRequest, ClaimResult } from '../../store/types.js';
 import type { Queryable } from './connection.js';
 import { appendHistory, historyLine } from './history.js';
 import { CHECKPOINT_COLUMNS, CLAIMED_COLUMNS, toClaimed } from './rows.js';
+import { flowNames, PLAIN } from './flow-names.js';
 import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
 
 /**
- * The claim as CTEs of one statement, so it costs one round trip and no explicit transaction.
- * Parameters: $1 now, $2 queues, $3 limit, $4 worker id, $5 lease expiry; `p` offsets them when the
- * CTEs follow others (settleAndClaim).
+ * The plain claim as CTEs of one statement, so it costs one round trip and no explicit transaction.
+ * Parameters: $1 now, $2 queues, $3 limit, $4 worker id, $5 lease expiry, $6 worker tags; `p`
+ * offsets them when the CTEs follow others (settleAndClaim).
  *
+ * - flow: flow_claim_check (migrations/003_flow.sql) says whether this claim needs the flow gate
+ *   instead (flow-claim.ts), in which case the statement changes nothing, and which selected
+ *   queues are paused (their jobs are staged but not claimed)
  * - due: every due scheduled job (any queue), locked; claim stages them all, like a stager would
- * - ready: per selected queue, the first `limit` queued jobs in priority order from the partial
- *   index, locked with SKIP LOCKED so concurrent claimers take different rows and never wait
+ * - ready: per selected queue, the first `limit` queued plain jobs in order-key order (priority
+ *   with aging) from the partial index, locked with SKIP LOCKED so concurrent claimers take
+ *   different rows and never wait
  * - picked: the best `limit` of both
  * - staged: due jobs not picked become queued
  * - claimed: picked jobs become running, leased to the worker; a due job records both transitions
  */
 export function claimCtes(t: SchemaNames, p = 0): string {
-  const [now, queues, limit, worker, leaseUntil] = [1, 2, 3, 4, 5].map((i) => `$${i + p}`) as [string, string, string, string, string];
+  const [now, queues, limit, worker, leaseUntil, tags] = [1, 2, 3, 4, 5, 6].map((i) => `$${i + p}`) as [string, string, string, string, string, string];
+  const f = flowNames(t);
   const staging = historyLine(`${now}::bigint`, 'j.state', "'queued'", 'j.attempt', "'due'");
   const runningFrom = historyLine(`${now}::bigint`, "'queued'", "'running'", 'j.attempt + 1', `${worker}::text`);
-  return `due AS (
-      SELECT id, queue, priority FROM ${t.jobs} WHERE state = 'scheduled' AND run_at <= ${now}::bigint FOR UPDATE SKIP LOCKED
+  return `flow AS (
+      SELECT gated, paused FROM ${f.claimCheck}(${queues}::text[], ${tags}::text[], ${now}::bigint)
+    ), due AS (
+      SELECT id, queue, run_at - priority_lead_ms AS order_key FROM ${t.jobs}
+      WHERE state = 'scheduled' AND run_at <= ${now}::bigint AND NOT (SELECT gated FROM flow) FOR UPDATE SKIP LOCKED
     ), ready AS (
-      SELECT r.id, r.priority FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
-        SELECT id, priority FROM ${t.jobs} WHERE state = 'queued' AND queue = q.name
-        ORDER BY priority DESC, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED
+      SELECT r.id, r.order_key FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
+        SELECT id, order_key FROM ${t.jobs} WHERE state = 'queued' AND ${PLAIN} AND queue = q.name
+        ORDER BY order_key, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED
       ) r
+      WHERE NOT (SELECT gated FROM flow) AND q.name <> ALL((SELECT paused FROM flow)::text[])
     ), picked AS (
-      SELECT id FROM (SELECT id, priority FROM ready UNION ALL SELECT id, priority FROM due WHERE queue = ANY(${queues}::text[])) c
-      ORDER BY priority DESC, id LIMIT ${limit}::int
+      SELECT id FROM (SELECT id, order_key FROM ready UNION ALL SELECT id, order_key FROM due
+        WHERE queue = ANY(${queues}::text[]) AND queue <> ALL((SELECT paused FROM flow)::text[])) c
+      ORDER BY order_key, id LIMIT ${limit}::int
     ), staged AS (
-      UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, updated_at = ${now}::bigint
+      UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, order_key = j.run_at - j.priority_lead_ms,
+        updated_at = ${now}::bigint
       WHERE j.id IN (SELECT id FROM due) AND j.id NOT IN (SELECT id FROM picked)
       RETURNING j.id
     ), claimed AS (
       UPDATE ${t.jobs} j SET state = 'running',
         ${appendHistory('j.history', `CASE WHEN j.state = 'scheduled' THEN ${staging} ELSE '' END || ${runningFrom}`)},
+        order_key = CASE WHEN j.state = 'scheduled' THEN j.run_at - j.priority_lead_ms ELSE j.order_key END,
         attempt = j.attempt + 1, worker_id = ${worker}::text, lease_expires_at = ${leaseUntil}::bigint,
         started_at = ${now}::bigint, updated_at = ${now}::bigint
       FROM picked WHERE j.id = picked.id
-      RETURNING ${CLAIMED_COLUMNS.map((c) => `j.${c}`).join(', ')}, j.priority
+      RETURNING ${CLAIMED_COLUMNS.map((c) => `j.${c}`).join(', ')}, j.order_key
     ), claimed_full AS (
-      -- the checkpoint record, read only for jobs marked checkpointed (a one-time filter per row)
-      SELECT c.*, ${CHECKPOINT_COLUMNS.map((col) => `cp.${col}`).join(', ')} FROM claimed c
-      LEFT JOIN LATERAL (SELECT ${CHECKPOINT_COLUMNS.join(', ')} FROM ${t.steps} s
-        WHERE c.checkpointed AND s.job_id = c.id AND s.step_id = ${CHECKPOINT_LITERAL}) cp ON true
+      ${withCheckpoints(t, 'claimed')}
     )`;
+}
+
+/** The claimed rows with their checkpoint record, read only for jobs marked checkpointed (a one-time filter per row). */
+export function withCheckpoints(t: SchemaNames, source: string): string {
+  return `SELECT c.*, ${CHECKPOINT_COLUMNS.map((col) => `cp.${col}`).join(', ')} FROM ${source} c
+      LEFT JOIN LATERAL (SELECT ${CHECKPOINT_COLUMNS.join(', ')} FROM ${t.steps} s
+        WHERE c.checkpointed AND s.job_id = c.id AND s.step_id = ${CHECKPOINT_LITERAL}) cp ON true`;
 }
 
 /** The earliest run time still in the future among scheduled jobs (the snapshot before this statement). */
@@ -55,28 +73,34 @@ export function nextDueSql(t: SchemaNames, nowParam: string): string {
 }
 
 export function claimParams(request: ClaimRequest): unknown[] {
-  return [request.now, request.queues, request.limit, request.workerId, request.now + request.leaseMs];
+  return [request.now, request.queues, request.limit, request.workerId, request.now + request.leaseMs, request.workerTags ?? []];
 }
 
 /**
- * The rows a claim statement returns, in array mode: the claimed jobs (kind 0, priority order),
- * then one summary row (kind 1) whose first columns carry the next due time and, for
- * settleAndClaim, the settled and cancelled-instead ids as comma-separated text.
+ * The rows a claim statement returns, in array mode: the claimed jobs (kind 0, order-key order),
+ * then one summary row (kind 1) whose first columns carry the next due time, for settleAndClaim
+ * the settled and cancelled-instead ids as comma-separated text and the breaker changes as JSON,
+ * whether the claim needs the flow gate instead (1), and how many settled jobs had a concurrency key.
  */
-export function claimSelect(nextDue: string, settledIds = 'NULL::text', cancelledIds = 'NULL::text'): string {
+export function claimSelect(nextDue: string, settledIds = 'NULL::text', cancelledIds = 'NULL::text', breakerChanges = 'NULL::text', freed = '0'): string {
   const columns = [...CLAIMED_COLUMNS, ...CHECKPOINT_COLUMNS];
-  const padding = columns.slice(3).map(() => 'NULL').join(', ');
+  const padding = columns.slice(6).map(() => 'NULL').join(', ');
   return `SELECT * FROM (
-        SELECT 0 AS kind, ${columns.join(', ')}, priority FROM claimed_full
+        SELECT 0 AS kind, ${columns.join(', ')}, order_key FROM claimed_full
         UNION ALL
-        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${padding}, NULL
-      ) rows ORDER BY kind, priority DESC, id`;
+        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${freed}, ${padding}, NULL
+      ) rows ORDER BY kind, order_key, id`;
 }
 
 export interface ClaimRows {
   claim: ClaimResult;
+  /** the statement claimed nothing: the claim must go through the flow gate (flow-claim.ts) */
+  gated: boolean;
   settledIds: string[];
   cancelledIds: string[];
+  breakerChanges: BreakerChange[];
+  /** settled jobs that had a concurrency key (their slots are free) */
+  freedSlots: number;
 }
 
 /** Splits the result rows into claimed jobs and the trailing summary row. */
@@ -85,15 +109,20 @@ export function fromRows(rows: unknown[][]): ClaimRows {
   const ids = (text: unknown): string[] => (typeof text === 'string' && text !== '' ? text.split(',') : []);
   return {
     claim: { jobs: rows.slice(0, -1).map((row) => toClaimed(row.slice(1))), nextDueAt: (summary[1] as number | null) ?? null },
+    gated: summary[5] === 1,
     settledIds: ids(summary[2]),
     cancelledIds: ids(summary[3]),
+    breakerChanges: typeof summary[4] === 'string' ? (JSON.parse(summary[4]) as BreakerChange[]) : [],
+    freedSlots: (summary[6] as number | null) ?? 0,
   };
 }
 
+/** The plain claim statement; its result says when the claim needs the flow gate instead. */
 export function createClaim(t: SchemaNames) {
   const statement = { name: `${t.prefix}claim`, text: `WITH ${claimCtes(t)} ${claimSelect(nextDueSql(t, '$1'))}`, rowMode: 'array' as const };
-  return async (db: Queryable, request: ClaimRequest): Promise<ClaimResult> => {
+  return async (db: Queryable, request: ClaimRequest): Promise<{ claim: ClaimResult; gated: boolean }> => {
     const { rows } = await db.query<unknown[]>({ ...statement, values: claimParams(request) });
-    return fromRows(rows as unknown[][]).claim;
+    const { claim, gated } = fromRows(rows as unknown[][]);
+    return { claim, gated };
   };
 }

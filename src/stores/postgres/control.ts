@@ -20,7 +20,7 @@ export function createControl(t: SchemaNames) {
       finished_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('scheduled', 'queued') ${returning}`;
   const requestCancel = `UPDATE ${t.jobs} AS j SET cancel_requested = true, updated_at = $2 WHERE id = $1 AND state = 'running' ${returning}`;
   const requeue = `UPDATE ${t.jobs} AS j SET state = 'queued', ${appendHistory('history', historyLine('$2::bigint', 'state', "'queued'", '0', '$3::text'))},
-      attempt = 0, run_at = $2, finished_at = NULL, error = NULL, result = NULL, progress = NULL, cancel_requested = false, updated_at = $2
+      attempt = 0, run_at = $2, order_key = $2 - priority_lead_ms, finished_at = NULL, error = NULL, result = NULL, progress = NULL, cancel_requested = false, updated_at = $2
     WHERE id = ANY($1::bigint[]) ${returning}`;
   const setBudget = `UPDATE ${t.jobs} AS j SET budget = $2, updated_at = $3, run_at = CASE WHEN state = 'scheduled' THEN $3 ELSE run_at END
     WHERE id = $1 ${returning}`;

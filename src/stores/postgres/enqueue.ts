@@ -1,11 +1,15 @@
 import { StoreError } from '../../core/errors.js';
 import type { EnqueueResult, JobState, NewJob } from '../../core/job.js';
 import type { Queryable } from './connection.js';
+import { createFairness } from './fairness.js';
 import { initialHistory } from './history.js';
 import type { SchemaNames } from './sql.js';
 
-/** Column arrays for one `unnest`: the whole batch is one statement whatever its size. */
-function columns(jobs: readonly NewJob[], now: number) {
+/**
+ * Column arrays for one `unnest`: the whole batch is one statement whatever its size. `turns`
+ * holds the fairness turn of each grouped job waiting now (see fairness.ts), else null.
+ */
+function columns(jobs: readonly NewJob[], now: number, turns: readonly (number | null)[]) {
   const n = jobs.length;
   const cols = {
     queue: new Array<string>(n),
@@ -21,6 +25,14 @@ function columns(jobs: readonly NewJob[], now: number) {
     key: new Array<string | null>(n),
     keyExpiresAt: new Array<number | null>(n),
     budget: new Array<string | null>(n),
+    orderKey: new Array<number>(n),
+    lead: new Array<number>(n),
+    group: new Array<string | null>(n),
+    concurrency: new Array<string | null>(n),
+    rate: new Array<string | null>(n),
+    breaker: new Array<string | null>(n),
+    requiredTags: new Array<string | null>(n),
+    traceParent: new Array<string | null>(n),
   };
   // Backoff policies repeat across a batch; serialize each distinct object once.
   let lastBackoff: object | null = null;
@@ -43,8 +55,20 @@ function columns(jobs: readonly NewJob[], now: number) {
     cols.key[i] = job.idempotencyKey;
     cols.keyExpiresAt[i] = job.idempotencyKey === null ? null : now + job.idempotencyTtlMs;
     cols.budget[i] = job.budgetJson;
+    const lead = job.priorityLeadMs ?? 0;
+    cols.lead[i] = lead;
+    cols.orderKey[i] = (turns[i] ?? job.runAt) - lead;
+    cols.group[i] = job.groupKey ?? null;
+    cols.concurrency[i] = job.concurrencyKey ?? null;
+    cols.rate[i] = job.rateKey ?? null;
+    cols.breaker[i] = job.breakerKey ?? null;
+    cols.requiredTags[i] = job.requiredTags?.length ? JSON.stringify(job.requiredTags) : null;
+    cols.traceParent[i] = job.traceParent ?? null;
   });
-  return [now, cols.queue, cols.name, cols.payload, cols.priority, cols.runAt, cols.maxAttempts, cols.backoff, cols.timeoutMs, cols.deadLetter, cols.tags, cols.key, cols.keyExpiresAt, cols.budget];
+  return [
+    now, cols.queue, cols.name, cols.payload, cols.priority, cols.runAt, cols.maxAttempts, cols.backoff, cols.timeoutMs, cols.deadLetter, cols.tags,
+    cols.key, cols.keyExpiresAt, cols.budget, cols.orderKey, cols.lead, cols.group, cols.concurrency, cols.rate, cols.breaker, cols.requiredTags, cols.traceParent,
+  ];
 }
 
 /**
@@ -56,14 +80,19 @@ function columns(jobs: readonly NewJob[], now: number) {
 function insertSql(t: SchemaNames, onConflict: string, notify: boolean): string {
   return `WITH input AS (
       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::bigint[],
-        $10::boolean[], $11::text[], $12::text[], $13::bigint[], $14::text[]) WITH ORDINALITY
-        AS i(queue, name, payload, priority, run_at, max_attempts, backoff, timeout_ms, dead_letter, tags, key, key_expires_at, budget, ord)
+        $10::boolean[], $11::text[], $12::text[], $13::bigint[], $14::text[],
+        $15::bigint[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[]) WITH ORDINALITY
+        AS i(queue, name, payload, priority, run_at, max_attempts, backoff, timeout_ms, dead_letter, tags, key, key_expires_at, budget,
+          order_key, lead, group_key, concurrency_key, rate_key, breaker_key, required_tags, trace_parent, ord)
     ), inserted AS (
       INSERT INTO ${t.jobs} (queue, name, payload, state, priority, run_at, max_attempts, backoff, timeout_ms, dead_letter, tags,
-        idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget)
+        idempotency_key, idempotency_expires_at, created_at, updated_at, history, budget,
+        order_key, priority_lead_ms, group_key, concurrency_key, rate_key, breaker_key, required_tags, trace_parent)
       SELECT queue, name, payload, CASE WHEN run_at > $1 THEN 'scheduled' ELSE 'queued' END, priority, run_at, max_attempts, backoff,
         timeout_ms, dead_letter, tags::jsonb, key, key_expires_at, $1, $1,
-        ${initialHistory('$1::bigint', "CASE WHEN run_at > $1 THEN 'scheduled' ELSE 'queued' END")}, budget
+        ${initialHistory('$1::bigint', "CASE WHEN run_at > $1 THEN 'scheduled' ELSE 'queued' END")}, budget,
+        order_key, lead, group_key, concurrency_key, rate_key, breaker_key,
+        CASE WHEN required_tags IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(required_tags::jsonb)) END, trace_parent
       FROM input ORDER BY ord
       ${onConflict}
       RETURNING id, state, idempotency_key
@@ -79,6 +108,22 @@ interface InsertedRow {
 
 /** `notifyInStatement`: true for a store bound to a caller's client (see header). */
 export function createEnqueue(t: SchemaNames, notifyInStatement: boolean) {
+  const assignTurns = createFairness(t);
+  /** Fairness turns of the grouped jobs that wait now (none: no query, no transaction needed). */
+  const turnsOf = async (db: Queryable, jobs: readonly NewJob[], now: number): Promise<(number | null)[]> => {
+    const grouped = jobs.flatMap((job, i) => (job.groupKey != null && job.runAt <= now ? [i] : []));
+    const turns: (number | null)[] = jobs.map(() => null);
+    if (grouped.length === 0) return turns;
+    const assigned = await assignTurns(
+      db,
+      grouped.map((i) => {
+        const job = jobs[i] as NewJob;
+        return { queue: job.queue, group: job.groupKey as string, eligibleAt: job.runAt };
+      }),
+    );
+    grouped.forEach((index, k) => (turns[index] = assigned[k] as number));
+    return turns;
+  };
   const suffix = notifyInStatement ? '_notify' : '';
   const plain = { name: `${t.prefix}enqueue${suffix}`, text: insertSql(t, '', notifyInStatement) };
   const keyed = {
@@ -96,13 +141,15 @@ export function createEnqueue(t: SchemaNames, notifyInStatement: boolean) {
   };
 
   const insertPlain = async (db: Queryable, jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> => {
-    const { rows } = await db.query<InsertedRow>({ ...plain, values: columns(jobs, now) });
+    const { rows } = await db.query<InsertedRow>({ ...plain, values: columns(jobs, now, jobs.map(() => null)) });
     rows.sort((a, b) => a.id - b.id);
     return rows.map((r) => ({ id: String(r.id), state: r.state, deduplicated: false }));
   };
 
   /**
-   * With idempotency keys: forget expired keys, insert the first job of each key unless its key
+   * With idempotency keys or fairness groups: forget expired keys, give grouped jobs that wait now
+   * their group's turn (fairness.ts; a job skipped as a duplicate below still used up its turn,
+   * which only spaces its group out by 1ms), insert the first job of each key unless its key
    * exists (ON CONFLICT waits for a concurrent insert of the same key, then skips), and answer the
    * skipped ones with the job that holds the key. Runs inside one transaction (the caller's).
    */
@@ -121,8 +168,8 @@ export function createEnqueue(t: SchemaNames, notifyInStatement: boolean) {
       unique.push(job);
     }
     const keys = [...firstOfKey.keys()];
-    await db.query({ ...forgetExpired, values: [keys, now] });
-    const { rows } = await db.query<InsertedRow>({ ...keyed, values: columns(unique, now) });
+    if (keys.length) await db.query({ ...forgetExpired, values: [keys, now] });
+    const { rows } = await db.query<InsertedRow>({ ...keyed, values: columns(unique, now, await turnsOf(db, unique, now)) });
     rows.sort((a, b) => a.id - b.id);
     const insertedKeys = new Set(rows.flatMap((r) => (r.idempotency_key === null ? [] : [r.idempotency_key])));
     const existing = new Map<string, InsertedRow>();
@@ -155,8 +202,8 @@ export function createEnqueue(t: SchemaNames, notifyInStatement: boolean) {
   };
 
   return {
-    /** True when the batch needs the keyed path (and so a transaction). */
-    needsTransaction: (jobs: readonly NewJob[]): boolean => jobs.some((j) => j.idempotencyKey !== null),
+    /** True when the batch needs the keyed path (and so a transaction): idempotency keys or fairness groups. */
+    needsTransaction: (jobs: readonly NewJob[]): boolean => jobs.some((j) => j.idempotencyKey !== null || j.groupKey != null),
     insertPlain,
     insertKeyed,
   };

@@ -1,21 +1,12 @@
-import { JOB_STATES, type JobLogEntry, type JobState } from '../../core/job.js';
+import { logFromRow, type LogRow } from '../../store/log-rows.js';
+import { nameStatsFromRows, queueStatsFromRows, type NameStateRow, type OldestQueuedRow, type QueueCountRow } from '../../store/stats-rows.js';
 import type { CheckpointStats, Job, JobDetails, JobFilter, NameStats, QueueStats } from '../../store/types.js';
 import type { Queryable } from './connection.js';
 import { parseHistory } from './history.js';
 import { rowToJob, type JobRow } from './rows.js';
 import { CHECKPOINT_LITERAL, jobColumns, parseJobId, type SchemaNames } from './sql.js';
 
-interface LogRow {
-  job_id: number;
-  attempt: number;
-  at: number;
-  level: JobLogEntry['level'];
-  message: string;
-  fields: string | null;
-  step_id: string | null;
-}
 
-const emptyCounts = (): Record<JobState, number> => Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
 
 export function createReads(t: SchemaNames) {
   const byId = { name: `${t.prefix}job_by_id`, text: `SELECT ${jobColumns(t, 'j')} FROM ${t.jobs} j WHERE id = $1` };
@@ -47,15 +38,7 @@ export function createReads(t: SchemaNames) {
       const logRows = (await db.query<LogRow>({ ...logs, values: [id] })).rows;
       return {
         job,
-        logs: logRows.map((r) => ({
-          jobId: String(r.job_id),
-          attempt: r.attempt,
-          at: r.at,
-          level: r.level,
-          message: r.message,
-          fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
-          ...(r.step_id !== null && { stepId: r.step_id }),
-        })),
+        logs: logRows.map(logFromRow),
         transitions: parseHistory(job.id, row.history),
       };
     },
@@ -76,19 +59,9 @@ export function createReads(t: SchemaNames) {
       return (await db.query<JobRow>({ text, values })).rows.map(rowToJob);
     },
     async stats(db: Queryable, now: number): Promise<QueueStats[]> {
-      const byQueue = new Map<string, QueueStats>();
-      const entry = (queue: string): QueueStats => {
-        let stats = byQueue.get(queue);
-        if (!stats) byQueue.set(queue, (stats = { queue, counts: emptyCounts(), oldestQueuedAgeMs: null }));
-        return stats;
-      };
-      const counts = await db.query<{ queue: string; state: JobState; n: number }>(`SELECT queue, state, count(*) AS n FROM ${t.jobs} GROUP BY queue, state`);
-      for (const row of counts.rows) entry(row.queue).counts[row.state] = row.n;
-      const oldest = await db.query<{ queue: string; oldest: number }>(
-        `SELECT queue, min(run_at) AS oldest FROM ${t.jobs} WHERE state = 'queued' GROUP BY queue`,
-      );
-      for (const row of oldest.rows) entry(row.queue).oldestQueuedAgeMs = now - row.oldest;
-      return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+      const counts = await db.query<QueueCountRow>(`SELECT queue, state, count(*) AS n FROM ${t.jobs} GROUP BY queue, state`);
+      const oldest = await db.query<OldestQueuedRow>(`SELECT queue, min(run_at) AS oldest FROM ${t.jobs} WHERE state = 'queued' GROUP BY queue`);
+      return queueStatsFromRows(counts.rows, oldest.rows, now);
     },
     async checkpointStats(db: Queryable): Promise<CheckpointStats> {
       const { rows } = await db.query<{ count: number; total: number }>(
@@ -100,21 +73,8 @@ export function createReads(t: SchemaNames) {
     },
     async statsByName(db: Queryable, filter: { tag?: string } = {}): Promise<NameStats[]> {
       const tagged = filter.tag !== undefined;
-      const { rows } = await db.query<{ name: string; state: JobState; n: number; avg_ms: number | null; tokens: number; cost: number }>({
-        text: byName(tagged),
-        values: tagged ? [filter.tag] : [],
-      });
-      const byKey = new Map<string, NameStats>();
-      for (const row of rows) {
-        let stats = byKey.get(row.name);
-        if (!stats) byKey.set(row.name, (stats = { name: row.name, total: 0, counts: emptyCounts(), averageDurationMs: null, tokens: 0, costUsd: 0 }));
-        stats.total += row.n;
-        stats.counts[row.state] = row.n;
-        if (row.state === 'completed' && row.avg_ms !== null) stats.averageDurationMs = Math.round(row.avg_ms);
-        stats.tokens += row.tokens;
-        stats.costUsd += row.cost;
-      }
-      return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name));
+      const { rows } = await db.query<NameStateRow>({ text: byName(tagged), values: tagged ? [filter.tag] : [] });
+      return nameStatsFromRows(rows);
     },
     async pendingCount(db: Queryable): Promise<number> {
       const { rows } = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${t.jobs} WHERE state IN ('scheduled', 'queued', 'running')`);

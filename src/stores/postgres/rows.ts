@@ -33,6 +33,12 @@ export interface JobRow {
   /** not a column: selected from the job's journal (see jobColumns in sql.ts) */
   checkpoint_token?: string | null;
   budget: string | null;
+  trace_parent: string | null;
+  group_key: string | null;
+  concurrency_key: string | null;
+  rate_key: string | null;
+  breaker_key: string | null;
+  required_tags: string[] | null;
 }
 
 const parseOr = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
@@ -64,27 +70,26 @@ export function rowToJob(row: JobRow): Job {
     cancelRequested: row.cancel_requested,
     checkpointToken: row.checkpoint_token ?? null,
     budget: parseOr<Budget | null>(row.budget, null),
-    // flow control is not offered by this store (capabilities.flowControl is unset): the engine
-    // refuses jobs that use it before they reach the store
-    groupKey: null,
-    concurrencyKey: null,
-    rateKey: null,
-    breakerKey: null,
-    requiredTags: [],
+    traceParent: row.trace_parent ?? null,
+    groupKey: row.group_key,
+    concurrencyKey: row.concurrency_key,
+    rateKey: row.rate_key,
+    breakerKey: row.breaker_key,
+    requiredTags: row.required_tags ?? [],
   };
 }
 
 /** The job columns a claim hands to the worker, in this order (rows are read in array mode). */
 export const CLAIMED_COLUMNS = [
-  'id', 'queue', 'name', 'payload', 'attempt', 'max_attempts', 'backoff', 'timeout_ms', 'dead_letter', 'tags', 'created_at', 'budget', 'checkpointed',
+  'id', 'queue', 'name', 'payload', 'attempt', 'max_attempts', 'backoff', 'timeout_ms', 'dead_letter', 'tags', 'created_at', 'budget', 'checkpointed', 'trace_parent',
 ] as const;
 /** ... followed by the checkpoint record's columns (null unless the job is checkpointed). */
 export const CHECKPOINT_COLUMNS = ['token', 'output', 'output_gzip'] as const;
 
-type ClaimedRow = [number, string, string, string, number, number, string, number | null, boolean, string[] | null, number, string | null, boolean, string | null, string | null, Buffer | null];
+type ClaimedRow = [number, string, string, string, number, number, string, number | null, boolean, string[] | null, number, string | null, boolean, string | null, string | null, string | null, Buffer | null];
 
 export function toClaimed(row: unknown[]): ClaimedJob {
-  const [id, queue, name, payloadJson, attempt, maxAttempts, backoff, timeoutMs, deadLetter, tags, createdAt, budget, , cpToken, cpOutput, cpGzip] = row as ClaimedRow;
+  const [id, queue, name, payloadJson, attempt, maxAttempts, backoff, timeoutMs, deadLetter, tags, createdAt, budget, , traceParent, cpToken, cpOutput, cpGzip] = row as ClaimedRow;
   return {
     id: String(id),
     queue,
@@ -99,6 +104,7 @@ export function toClaimed(row: unknown[]): ClaimedJob {
     createdAt,
     checkpoint: cpToken === null ? null : checkpointFromRecord({ stepId: CHECKPOINT_STEP_ID, token: cpToken, outputJson: cpOutput, outputGzip: cpGzip }),
     budget: budget === null ? null : (JSON.parse(budget) as Budget),
+    traceParent,
   };
 }
 

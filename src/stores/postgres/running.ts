@@ -1,6 +1,7 @@
 import type { JobLogEntry } from '../../core/job.js';
 import type { Queryable } from './connection.js';
 import { parseJobId, type SchemaNames } from './sql.js';
+import { heartbeatCte } from './workers.js';
 
 const OWNER = "id = $1 AND worker_id = $2 AND attempt = $3 AND state = 'running'";
 
@@ -12,7 +13,8 @@ export function createRunningOps(t: SchemaNames) {
   // heartbeat runs, and two writers locking the same rows in different orders can deadlock.
   const extend = {
     name: `${t.prefix}extend_leases`,
-    text: `UPDATE ${t.jobs} j SET lease_expires_at = $3::bigint + $2::bigint FROM (
+    // the registry heartbeat rides along (same statement, same moment)
+    text: `WITH ${heartbeatCte(t, '$1::text', '$3::bigint')} UPDATE ${t.jobs} j SET lease_expires_at = $3::bigint + $2::bigint FROM (
         SELECT id FROM ${t.jobs} WHERE worker_id = $1 AND state = 'running'
           AND (timeout_ms IS NULL OR started_at + timeout_ms + $2::bigint > $3::bigint)
         ORDER BY id FOR UPDATE

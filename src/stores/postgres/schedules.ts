@@ -1,66 +1,13 @@
 import { NotFoundError } from '../../core/errors.js';
 import type { NewJob } from '../../core/job.js';
-import type { ScheduleInput } from '../../core/schedule.js';
-import { definitionOf, scheduleJobKey, type ScheduleDefinition } from '../../core/schedule-definition.js';
+import { definitionOf, scheduleJobKey } from '../../core/schedule-definition.js';
 import { planFires } from '../../core/schedule-plan.js';
+import { FIRE_ACTION, HISTORY_KEPT, fireFromRow, scheduleFromRow, type FireRow, type ScheduleRow } from '../../store/schedule-rows.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite } from '../../store/schedule-types.js';
 import type { Queryable } from './connection.js';
 import type { createEnqueue } from './enqueue.js';
 import type { SchemaNames } from './sql.js';
 
-interface ScheduleRow {
-  id: string;
-  definition: string;
-  input: string;
-  paused: boolean;
-  next_fire_at: number | null;
-  buffered_due_at: number | null;
-  run_count: number;
-  last_fire_at: number | null;
-  last_job_id: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface FireRow {
-  id: number;
-  schedule_id: string;
-  due_at: number;
-  fired_at: number;
-  action: ScheduleFire['action'];
-  job_id: number | null;
-  count: number;
-}
-
-function toRecord(row: ScheduleRow): ScheduleRecord {
-  return {
-    ...(JSON.parse(row.definition) as ScheduleDefinition),
-    input: JSON.parse(row.input) as ScheduleInput,
-    paused: row.paused,
-    nextFireAt: row.next_fire_at,
-    runCount: row.run_count,
-    bufferedDueAt: row.buffered_due_at,
-    lastFireAt: row.last_fire_at,
-    lastJobId: row.last_job_id === null ? null : String(row.last_job_id),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-const toFire = (row: FireRow): ScheduleFire => ({
-  id: String(row.id),
-  scheduleId: row.schedule_id,
-  dueAt: row.due_at,
-  firedAt: row.fired_at,
-  action: row.action,
-  jobId: row.job_id === null ? null : String(row.job_id),
-  count: row.count,
-});
-
-/** history entries kept per schedule (older ones are deleted as new ones are written) */
-const HISTORY_KEPT = 1000;
-
-const ACTION: Record<string, ScheduleFire['action']> = { skip: 'skipped', buffer: 'buffered', missed: 'missed' };
 
 /**
  * Schedules: definitions, the atomic firing of due times, manual triggers and history. Firing runs
@@ -79,7 +26,7 @@ export function createSchedules(t: SchemaNames, enqueue: ReturnType<typeof creat
   const trimFires = `DELETE FROM ${f} WHERE schedule_id = $1 AND id <= (SELECT id FROM ${f} WHERE schedule_id = $1 ORDER BY id DESC LIMIT 1 OFFSET ${HISTORY_KEPT})`;
 
   const record = async (db: Queryable, scheduleId: string, dueAt: number, now: number, action: ScheduleFire['action'], jobId: string | null, count = 1) =>
-    toFire((await db.query<FireRow>({ text: insertFire, values: [scheduleId, dueAt, now, action, jobId === null ? null : Number(jobId), count] })).rows[0] as FireRow);
+    fireFromRow((await db.query<FireRow>({ text: insertFire, values: [scheduleId, dueAt, now, action, jobId === null ? null : Number(jobId), count] })).rows[0] as FireRow);
 
   /** Enqueues the job of one due time; its idempotency key makes a second fire of it a no-op. */
   const fireJob = async (db: Queryable, schedule: ScheduleRecord, key: string, now: number) => {
@@ -109,14 +56,14 @@ export function createSchedules(t: SchemaNames, enqueue: ReturnType<typeof creat
           RETURNING *`,
         values,
       });
-      return toRecord(rows[0] as ScheduleRow);
+      return scheduleFromRow(rows[0] as ScheduleRow);
     },
     async getSchedule(db: Queryable, id: string): Promise<ScheduleRecord | null> {
       const row = (await db.query<ScheduleRow>({ text: `SELECT * FROM ${s} WHERE id = $1`, values: [id] })).rows[0];
-      return row ? toRecord(row) : null;
+      return row ? scheduleFromRow(row) : null;
     },
     async listSchedules(db: Queryable): Promise<ScheduleRecord[]> {
-      return (await db.query<ScheduleRow>(`SELECT * FROM ${s} ORDER BY id`)).rows.map(toRecord);
+      return (await db.query<ScheduleRow>(`SELECT * FROM ${s} ORDER BY id`)).rows.map(scheduleFromRow);
     },
     /** Run inside a transaction. */
     async deleteSchedule(db: Queryable, id: string): Promise<boolean> {
@@ -134,7 +81,7 @@ export function createSchedules(t: SchemaNames, enqueue: ReturnType<typeof creat
       });
       const fired: ScheduleFire[] = [];
       for (const row of rows) {
-        const schedule = toRecord(row);
+        const schedule = scheduleFromRow(row);
         const busy =
           schedule.lastJobId !== null &&
           (await db.query({ text: `SELECT 1 FROM ${t.jobs} WHERE id = $1 AND state IN ('scheduled', 'queued', 'running')`, values: [Number(schedule.lastJobId)] })).rowCount === 1;
@@ -143,7 +90,7 @@ export function createSchedules(t: SchemaNames, enqueue: ReturnType<typeof creat
         let lastJobId: string | null = null;
         for (const fire of plan.fires) {
           if (fire.action !== 'enqueue') {
-            fired.push(await record(db, schedule.id, fire.dueAt, now, ACTION[fire.action] as ScheduleFire['action'], null, fire.count));
+            fired.push(await record(db, schedule.id, fire.dueAt, now, FIRE_ACTION[fire.action] as ScheduleFire['action'], null, fire.count));
             continue;
           }
           const result = await fireJob(db, schedule, scheduleJobKey(schedule.id, fire.dueAt), now);
@@ -163,13 +110,13 @@ export function createSchedules(t: SchemaNames, enqueue: ReturnType<typeof creat
     async triggerSchedule(db: Queryable, id: string, now: number): Promise<ScheduleFire> {
       const row = (await db.query<ScheduleRow>({ text: `SELECT * FROM ${s} WHERE id = $1 FOR UPDATE`, values: [id] })).rows[0];
       if (!row) throw new NotFoundError(`no schedule with id ${JSON.stringify(id)}`, { scheduleId: id });
-      const schedule = toRecord(row);
+      const schedule = scheduleFromRow(row);
       const result = await fireJob(db, schedule, `${scheduleJobKey(id, now)}:manual`, now);
       await db.query({ text: saveRunState, values: [id, schedule.nextFireAt, schedule.runCount, schedule.bufferedDueAt, now, Number(result.id), now] });
       return record(db, id, now, now, 'triggered', result.id);
     },
     async listScheduleFires(db: Queryable, id: string, limit: number): Promise<ScheduleFire[]> {
-      return (await db.query<FireRow>({ text: `SELECT * FROM ${f} WHERE schedule_id = $1 ORDER BY id DESC LIMIT $2`, values: [id, limit] })).rows.map(toFire);
+      return (await db.query<FireRow>({ text: `SELECT * FROM ${f} WHERE schedule_id = $1 ORDER BY id DESC LIMIT $2`, values: [id, limit] })).rows.map(fireFromRow);
     },
   };
 }

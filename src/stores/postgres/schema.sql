@@ -19,6 +19,109 @@ SET row_security = off;
 
 CREATE SCHEMA taskwright;
 
+--
+-- Name: flow_claim_check(text[], text[], bigint); Type: FUNCTION; Schema: taskwright; Owner: -
+--
+
+CREATE FUNCTION taskwright.flow_claim_check(p_queues text[], p_tags text[], p_now bigint, OUT gated boolean, OUT paused text[]) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'taskwright'
+    AS $$
+BEGIN
+  gated := EXISTS (SELECT 1 FROM flow_limits WHERE key = ANY (SELECT 'queue:' || q FROM unnest(p_queues) AS q))
+    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL)
+      AND required_tags IS NULL AND queue = ANY (p_queues))
+    OR (cardinality(p_tags) > 0 AND EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND required_tags IS NOT NULL AND queue = ANY (p_queues)))
+    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'scheduled' AND run_at <= p_now
+      AND (group_key IS NOT NULL OR concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL OR required_tags IS NOT NULL));
+  paused := ARRAY(SELECT queue FROM flow_queues WHERE flow_queues.paused AND queue = ANY (p_queues));
+END
+$$;
+
+--
+-- Name: flow_record_outcomes(text[], bigint[], boolean[], bigint); Type: FUNCTION; Schema: taskwright; Owner: -
+--
+
+CREATE FUNCTION taskwright.flow_record_outcomes(p_keys text[], p_jobs bigint[], p_success boolean[], p_now bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'taskwright'
+    AS $$
+DECLARE
+  i integer;
+  b flow_breakers%ROWTYPE;
+  from_state text;
+  to_state text;
+  why text;
+  changes jsonb := '[]'::jsonb;
+BEGIN
+  FOR i IN SELECT o FROM generate_subscripts(p_keys, 1) AS o ORDER BY p_keys[o], o LOOP
+    SELECT * INTO b FROM flow_breakers WHERE key = p_keys[i] FOR UPDATE;
+    IF NOT FOUND THEN
+      -- a closed breaker with no failures has nothing to count
+      CONTINUE WHEN p_success[i];
+      INSERT INTO flow_breakers (key, changed_at, window_start) VALUES (p_keys[i], p_now, p_now) ON CONFLICT (key) DO NOTHING;
+      SELECT * INTO b FROM flow_breakers WHERE key = p_keys[i] FOR UPDATE;
+    END IF;
+    from_state := b.state;
+    to_state := NULL;
+    IF b.state = 'closed' THEN
+      -- a success with nothing to reset changes nothing
+      CONTINUE WHEN p_success[i] AND b.error_rate IS NULL AND b.consecutive_failures = 0;
+      IF p_now - b.window_start >= b.window_ms THEN
+        b.window_start := p_now;
+        b.window_calls := 0;
+        b.window_failures := 0;
+      END IF;
+      b.window_calls := b.window_calls + 1;
+      IF p_success[i] THEN
+        b.consecutive_failures := 0;
+      ELSE
+        b.consecutive_failures := b.consecutive_failures + 1;
+        b.window_failures := b.window_failures + 1;
+        IF b.consecutive_failures >= b.failure_threshold THEN
+          to_state := 'open';
+          why := b.consecutive_failures || ' consecutive failures';
+        ELSIF b.error_rate IS NOT NULL AND b.window_calls >= b.min_calls AND b.window_failures::float8 / b.window_calls >= b.error_rate THEN
+          to_state := 'open';
+          why := 'error rate ' || b.window_failures || '/' || b.window_calls || ' in the window';
+        END IF;
+        IF to_state = 'open' THEN
+          b.opened_at := p_now;
+        END IF;
+      END IF;
+    ELSIF b.state = 'half_open' AND b.probe_job_id = p_jobs[i] THEN
+      IF p_success[i] THEN
+        to_state := 'closed';
+        why := 'probe job ' || p_jobs[i] || ' succeeded';
+        b.consecutive_failures := 0;
+        b.window_start := p_now;
+        b.window_calls := 0;
+        b.window_failures := 0;
+        b.opened_at := NULL;
+      ELSE
+        to_state := 'open';
+        why := 'probe job ' || p_jobs[i] || ' failed';
+        b.opened_at := p_now;
+      END IF;
+      b.probe_job_id := NULL;
+    ELSE
+      CONTINUE;
+    END IF;
+    IF to_state IS NOT NULL THEN
+      b.state := to_state;
+      b.changed_at := p_now;
+      b.reason := why;
+      changes := changes || jsonb_build_array(jsonb_build_object('key', b.key, 'from', from_state, 'to', to_state, 'at', p_now, 'reason', why));
+    END IF;
+    UPDATE flow_breakers SET state = b.state, consecutive_failures = b.consecutive_failures, window_start = b.window_start,
+      window_calls = b.window_calls, window_failures = b.window_failures, opened_at = b.opened_at, probe_job_id = b.probe_job_id,
+      changed_at = b.changed_at, reason = b.reason
+    WHERE key = b.key;
+  END LOOP;
+  RETURN changes;
+END
+$$;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -56,6 +159,97 @@ ALTER TABLE taskwright.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: feed; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.feed (
+    id bigint NOT NULL,
+    source text NOT NULL,
+    at bigint NOT NULL,
+    count integer NOT NULL,
+    types text[] NOT NULL,
+    ats bigint[] NOT NULL,
+    data text[] NOT NULL
+);
+
+--
+-- Name: feed_id_seq; Type: SEQUENCE; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE taskwright.feed ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME taskwright.feed_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: flow_breakers; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.flow_breakers (
+    key text NOT NULL,
+    failure_threshold integer DEFAULT 5 NOT NULL,
+    error_rate double precision,
+    window_ms bigint DEFAULT 60000 NOT NULL,
+    min_calls integer DEFAULT 10 NOT NULL,
+    cooldown_ms bigint DEFAULT 30000 NOT NULL,
+    state text DEFAULT 'closed'::text NOT NULL,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    window_start bigint DEFAULT 0 NOT NULL,
+    window_calls integer DEFAULT 0 NOT NULL,
+    window_failures integer DEFAULT 0 NOT NULL,
+    opened_at bigint,
+    probe_job_id bigint,
+    changed_at bigint DEFAULT 0 NOT NULL,
+    reason text,
+    CONSTRAINT flow_breakers_state_check CHECK ((state = ANY (ARRAY['closed'::text, 'open'::text, 'half_open'::text])))
+);
+
+--
+-- Name: flow_groups; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.flow_groups (
+    queue text NOT NULL,
+    group_key text NOT NULL,
+    last_vtime bigint
+);
+
+--
+-- Name: flow_limits; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.flow_limits (
+    key text NOT NULL,
+    concurrency integer,
+    rate_count integer,
+    rate_interval_ms bigint,
+    updated_at bigint NOT NULL
+);
+
+--
+-- Name: flow_queues; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.flow_queues (
+    queue text NOT NULL,
+    paused boolean DEFAULT false NOT NULL,
+    changed_at bigint NOT NULL
+);
+
+--
+-- Name: flow_rate_starts; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.flow_rate_starts (
+    key text NOT NULL,
+    at bigint NOT NULL
 );
 
 --
@@ -119,6 +313,14 @@ CREATE TABLE taskwright.jobs (
     budget text,
     history text NOT NULL,
     updated_at bigint NOT NULL,
+    order_key bigint DEFAULT 0 NOT NULL,
+    priority_lead_ms bigint DEFAULT 0 NOT NULL,
+    group_key text,
+    concurrency_key text,
+    rate_key text,
+    breaker_key text,
+    required_tags text[],
+    trace_parent text,
     CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['scheduled'::text, 'queued'::text, 'running'::text, 'completed'::text, 'failed'::text, 'dead'::text, 'cancelled'::text])))
 );
 
@@ -212,6 +414,26 @@ CREATE TABLE taskwright.steps (
 );
 
 --
+-- Name: workers; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.workers (
+    id text NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    queues text NOT NULL,
+    tags text NOT NULL,
+    concurrency integer NOT NULL,
+    autoscale text,
+    state text NOT NULL,
+    started_at bigint NOT NULL,
+    heartbeat_at bigint NOT NULL,
+    dead_after_ms bigint NOT NULL,
+    running integer DEFAULT 0 NOT NULL,
+    CONSTRAINT workers_state_check CHECK ((state = ANY (ARRAY['running'::text, 'stopping'::text, 'stopped'::text, 'dead'::text])))
+);
+
+--
 -- Name: event_waits event_waits_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
 --
 
@@ -224,6 +446,41 @@ ALTER TABLE ONLY taskwright.event_waits
 
 ALTER TABLE ONLY taskwright.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (id);
+
+--
+-- Name: feed feed_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.feed
+    ADD CONSTRAINT feed_pkey PRIMARY KEY (id);
+
+--
+-- Name: flow_breakers flow_breakers_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.flow_breakers
+    ADD CONSTRAINT flow_breakers_pkey PRIMARY KEY (key);
+
+--
+-- Name: flow_groups flow_groups_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.flow_groups
+    ADD CONSTRAINT flow_groups_pkey PRIMARY KEY (queue, group_key);
+
+--
+-- Name: flow_limits flow_limits_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.flow_limits
+    ADD CONSTRAINT flow_limits_pkey PRIMARY KEY (key);
+
+--
+-- Name: flow_queues flow_queues_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.flow_queues
+    ADD CONSTRAINT flow_queues_pkey PRIMARY KEY (queue);
 
 --
 -- Name: job_logs job_logs_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
@@ -268,6 +525,13 @@ ALTER TABLE ONLY taskwright.steps
     ADD CONSTRAINT steps_pkey PRIMARY KEY (job_id, step_id);
 
 --
+-- Name: workers workers_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.workers
+    ADD CONSTRAINT workers_pkey PRIMARY KEY (id);
+
+--
 -- Name: event_waits_event; Type: INDEX; Schema: taskwright; Owner: -
 --
 
@@ -278,6 +542,12 @@ CREATE INDEX event_waits_event ON taskwright.event_waits USING btree (event);
 --
 
 CREATE INDEX events_name ON taskwright.events USING btree (name, created_at);
+
+--
+-- Name: flow_rate_starts_key; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX flow_rate_starts_key ON taskwright.flow_rate_starts USING btree (key, at);
 
 --
 -- Name: job_logs_job; Type: INDEX; Schema: taskwright; Owner: -
@@ -307,13 +577,31 @@ CREATE UNIQUE INDEX jobs_idempotency_key ON taskwright.jobs USING btree (idempot
 -- Name: jobs_queued; Type: INDEX; Schema: taskwright; Owner: -
 --
 
-CREATE INDEX jobs_queued ON taskwright.jobs USING btree (queue, priority DESC, id) WHERE (state = 'queued'::text);
+CREATE INDEX jobs_queued ON taskwright.jobs USING btree (queue, order_key, id) WHERE ((state = 'queued'::text) AND (concurrency_key IS NULL) AND (rate_key IS NULL) AND (breaker_key IS NULL) AND (required_tags IS NULL));
+
+--
+-- Name: jobs_queued_keyed; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX jobs_queued_keyed ON taskwright.jobs USING btree (queue, order_key, id) WHERE ((state = 'queued'::text) AND ((concurrency_key IS NOT NULL) OR (rate_key IS NOT NULL) OR (breaker_key IS NOT NULL)) AND (required_tags IS NULL));
+
+--
+-- Name: jobs_queued_tagged; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX jobs_queued_tagged ON taskwright.jobs USING btree (queue, order_key, id) WHERE ((state = 'queued'::text) AND (required_tags IS NOT NULL));
 
 --
 -- Name: jobs_running; Type: INDEX; Schema: taskwright; Owner: -
 --
 
 CREATE INDEX jobs_running ON taskwright.jobs USING btree (worker_id) WHERE (state = 'running'::text);
+
+--
+-- Name: jobs_running_key; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX jobs_running_key ON taskwright.jobs USING btree (concurrency_key) WHERE ((state = 'running'::text) AND (concurrency_key IS NOT NULL));
 
 --
 -- Name: jobs_running_timeout; Type: INDEX; Schema: taskwright; Owner: -

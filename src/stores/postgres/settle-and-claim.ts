@@ -18,13 +18,25 @@ export function createSettleAndClaim(t: SchemaNames) {
       nextDue,
       "(SELECT string_agg(id::text, ',') FROM settled)",
       "(SELECT string_agg(id::text, ',') FROM settled WHERE cancelled_instead)",
+      '(SELECT changes FROM breakers_fed)',
+      '(SELECT count(*) FROM settled WHERE concurrency_key IS NOT NULL)::int',
     )}`,
     rowMode: 'array' as const,
   };
-  return async (db: Queryable, settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> => {
+  /**
+   * `gated`: the claim part claimed nothing and must go through the flow gate (the settle part
+   * applied); `freed`: the settle freed a concurrency slot or closed a breaker (see freedFlow).
+   */
+  return async (
+    db: Queryable,
+    settlements: readonly Settlement[],
+    request: ClaimRequest,
+  ): Promise<{ settled: SettleResult; claim: ClaimResult; gated: boolean; freed: boolean }> => {
     const values = [...settleParams(settlements, request.now), ...claimParams(request)];
     const { rows } = await db.query<unknown[]>({ ...statement, values });
-    const { claim, settledIds, cancelledIds } = fromRows(rows as unknown[][]);
-    return { settled: { applied: settledIds, cancelled: cancelledIds }, claim };
+    const { claim, gated, settledIds, cancelledIds, breakerChanges, freedSlots } = fromRows(rows as unknown[][]);
+    const settled: SettleResult = { applied: settledIds, cancelled: cancelledIds };
+    const freed = freedSlots > 0 || breakerChanges.some((c) => c.to === 'closed');
+    return { settled: breakerChanges.length ? { ...settled, breakerChanges } : settled, claim, gated, freed };
   };
 }

@@ -1,4 +1,6 @@
+import type { BreakerChange } from '../../core/flow.js';
 import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
+import { flowNames } from './flow-names.js';
 import { appendHistory, historyLine, historyReason } from './history.js';
 import { CHECKPOINT_LITERAL, parseJobId, type SchemaNames } from './sql.js';
 
@@ -54,8 +56,10 @@ export function settleParams(settlements: readonly Settlement[], now: number): u
  * changed meanwhile, so the fence and the cancel request are checked on its latest version).
  * An outcome that would run the job again ends it cancelled when a cancel was requested. A run
  * parking while an event it waits for arrived stays due now, and uses up that wake-up. A completion
- * deletes the job's checkpoint record.
- * Parameters $1..$9 (see settleParams); defines CTEs `settled(id, cancelled_instead, to_state, run_at)`.
+ * deletes the job's checkpoint record. Outcomes of jobs with a breaker key feed their breakers
+ * (flow_record_outcomes, migrations/003_flow.sql) in the same statement.
+ * Parameters $1..$9 (see settleParams); defines CTEs `settled(id, cancelled_instead, to_state, run_at, kind,
+ * breaker_key, concurrency_key)` and `breakers_fed(changes)` (the breaker changes as JSON text; no row when none were fed).
  */
 export function settleCtes(t: SchemaNames): string {
   const again = "u.kind IN ('retry', 'snoozed', 'released')";
@@ -99,7 +103,13 @@ export function settleCtes(t: SchemaNames): string {
         checkpointed = CASE WHEN x.kind = 'completed' THEN false ELSE j.checkpointed END,
         worker_id = NULL, lease_expires_at = NULL, cancel_requested = false, updated_at = $1::bigint
       FROM target x WHERE j.id = x.id
-      RETURNING j.id, x.cancelled_instead, x.to_state, j.run_at
+      RETURNING j.id, x.cancelled_instead, x.to_state, j.run_at, x.kind, j.breaker_key, j.concurrency_key
+    ), breakers_fed AS (
+      -- completions are successes; retries and terminal failures are failures; nothing else counts
+      SELECT ${flowNames(t).recordOutcomes}(array_agg(breaker_key ORDER BY id), array_agg(id ORDER BY id),
+        array_agg(kind = 'completed' ORDER BY id), $1::bigint)::text AS changes
+      FROM settled WHERE breaker_key IS NOT NULL AND NOT cancelled_instead AND kind IN ('completed', 'retry', 'failed', 'dead')
+      HAVING count(*) > 0
     ), woken_used AS (
       UPDATE ${t.waits} SET woken_at = NULL
       WHERE woken_at IS NOT NULL AND job_id IN (SELECT id FROM target WHERE kind = 'snoozed')
@@ -118,7 +128,7 @@ export function mayBeClaimableAtOnce(settlements: readonly Settlement[], now: nu
 /** Two variants: with a NOTIFY (delivered at commit) when an outcome may make a job claimable now. */
 export function createSettle(t: SchemaNames) {
   const text = (notify: boolean) => `WITH ${settleCtes(t)}
-      SELECT id, cancelled_instead, to_state, run_at FROM settled${notify ? `, (SELECT pg_notify('${t.channel}', '')) AS wake` : ''}`;
+      SELECT id, cancelled_instead, to_state, run_at, concurrency_key, (SELECT changes FROM breakers_fed) AS breaker_changes FROM settled${notify ? `, (SELECT pg_notify('${t.channel}', '')) AS wake` : ''}`;
   return {
     quiet: { name: `${t.prefix}settle`, text: text(false) },
     notifying: { name: `${t.prefix}settle_notify`, text: text(true) },
@@ -130,11 +140,30 @@ export interface SettledRow {
   cancelled_instead: boolean;
   to_state: string;
   run_at: number;
+  /** the job's concurrency key: its end freed a slot that held jobs may be waiting for */
+  concurrency_key: string | null;
+  /** the breaker changes of the whole settle, as JSON text, on every row (or null) */
+  breaker_changes: string | null;
 }
 
 export function toSettleResult(rows: readonly SettledRow[]): SettleResult {
-  return {
+  const result: SettleResult = {
     applied: rows.map((r) => String(r.id)),
     cancelled: rows.filter((r) => r.cancelled_instead).map((r) => String(r.id)),
   };
+  return withBreakerChanges(result, rows[0]?.breaker_changes ?? null);
+}
+
+/**
+ * Whether these settled jobs freed something held jobs may wait for, in other processes too: a
+ * concurrency slot, or a breaker that closed. (The settling worker claims again by itself.)
+ */
+export function freedFlow(rows: readonly SettledRow[], result: SettleResult): boolean {
+  return rows.some((r) => r.concurrency_key !== null) || (result.breakerChanges ?? []).some((c) => c.to === 'closed');
+}
+
+/** Adds the breaker changes (JSON text from the settle statement) when there are any. */
+export function withBreakerChanges(result: SettleResult, changesJson: string | null): SettleResult {
+  const changes = changesJson === null ? [] : (JSON.parse(changesJson) as BreakerChange[]);
+  return changes.length ? { ...result, breakerChanges: changes } : result;
 }

@@ -13,6 +13,8 @@ export interface SchemaNames {
   events: string;
   waits: string;
   migrations: string;
+  feed: string;
+  workers: string;
   /** LISTEN/NOTIFY channel of this schema */
   channel: string;
   /** prefix for prepared statement names, unique per schema */
@@ -29,6 +31,8 @@ export function schemaNames(schema: string): SchemaNames {
     events: `${q}.events`,
     waits: `${q}.event_waits`,
     migrations: `${q}.migrations`,
+    feed: `${q}.feed`,
+    workers: `${q}.workers`,
     channel: `${schema}_wake`,
     prefix: `tw_${schema}_`,
   };

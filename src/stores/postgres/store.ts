@@ -11,6 +11,8 @@ import type {
   CheckpointStats,
   ClaimRequest,
   ClaimResult,
+  FlowChange,
+  FlowSnapshot,
   Job,
   JobDetails,
   JobFilter,
@@ -23,12 +25,20 @@ import type {
   Settlement,
   StepRecord,
   StoredEvent,
+  FeedEntry,
+  FeedPage,
+  StoreHealth,
+  WorkerRecord,
 } from '../../store/types.js';
 import { createClaim } from './claim.js';
 import { createPool, inTransaction, type Queryable } from './connection.js';
 import { createControl } from './control.js';
 import { createEnqueue } from './enqueue.js';
+import { createFlowClaim } from './flow-claim.js';
+import { createFlowControl } from './flow-control.js';
 import { createEvents } from './events.js';
+import { createFeed } from './feed.js';
+import { checkHealth } from './health.js';
 import { WakeListener } from './listener.js';
 import { WakeNotifier } from './notifier.js';
 import { createMaintenance } from './maintenance.js';
@@ -37,12 +47,13 @@ import { compilePostgresOptions, type CompiledPostgresOptions, type PostgresOpti
 import { createReads } from './reads.js';
 import { createRunningOps } from './running.js';
 import { createSettleAndClaim } from './settle-and-claim.js';
-import { createSettle, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
+import { createSettle, freedFlow, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
 import { schemaNames, type SchemaNames } from './sql.js';
 import { createSqlQuery } from './sql-query.js';
 import { createSteps } from './steps.js';
 import { createSchedules } from './schedules.js';
 import { createTimers } from './timers.js';
+import { createWorkerRegistry } from './workers.js';
 
 /** The statements of one schema, built once and shared by a store and the views bound to clients. */
 function createOps(t: SchemaNames) {
@@ -54,6 +65,8 @@ function createOps(t: SchemaNames) {
     /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
     enqueueInCallerTransaction: createEnqueue(t, true),
     claim: createClaim(t),
+    flowClaim: createFlowClaim(t),
+    flow: createFlowControl(t),
     settle: createSettle(t),
     settleAndClaim: createSettleAndClaim(t),
     running: createRunningOps(t),
@@ -62,6 +75,8 @@ function createOps(t: SchemaNames) {
     reads: createReads(t),
     steps: createSteps(t),
     events: createEvents(t),
+    feed: createFeed(t),
+    workers: createWorkerRegistry(t),
   };
 }
 type Ops = ReturnType<typeof createOps>;
@@ -77,7 +92,15 @@ type Transact = <T>(body: (db: Queryable) => Promise<T>) => Promise<T>;
  */
 export class PostgresStore implements Store, ScheduleOperations {
   readonly driver = 'postgres';
-  readonly capabilities: StoreCapabilities = { crossProcessWakeups: true, embedded: false, sqlQuery: true, schedules: true };
+  readonly capabilities: StoreCapabilities = {
+    crossProcessWakeups: true,
+    embedded: false,
+    sqlQuery: true,
+    schedules: true,
+    eventFeed: true,
+    workerRegistry: true,
+    flowControl: true,
+  };
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
   private readonly pool: pg.Pool | null;
@@ -177,7 +200,14 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     await this.ready();
-    return this.ops.claim(this.claimPool ?? this.db, request);
+    const plain = await this.ops.claim(this.claimPool ?? this.db, request);
+    return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
+  }
+
+  /** A claim inside a transaction the caller holds: the plain statement, else through the flow gate. */
+  private async claimIn(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
+    const plain = await this.ops.claim(db, request);
+    return plain.gated ? this.ops.flowClaim(db, request) : plain.claim;
   }
 
   async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
@@ -192,7 +222,10 @@ export class PostgresStore implements Store, ScheduleOperations {
         })
       : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
     if (statement === this.ops.settle.notifying) this.wake();
-    return toSettleResult(rows);
+    const result = toSettleResult(rows);
+    // held jobs in any process may start now
+    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
+    return result;
   }
 
   /**
@@ -205,13 +238,19 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
     await this.ready();
-    if (!mayBeClaimableAtOnce(settlements, request.now)) return this.ops.settleAndClaim(this.db, settlements, request);
+    if (!mayBeClaimableAtOnce(settlements, request.now)) {
+      const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
+      // held jobs in other processes may start now (this one claims next by itself)
+      if (freed) this.notifier?.notify();
+      // the settle part is committed; the claim goes through the flow gate in a transaction of its own
+      return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
+    }
     // the claim must see what the settle made claimable: two statements in one transaction
     const result = await this.transact(async (db) => {
       const params = settleParams(settlements, request.now);
       await this.lockJobs(db, params[1] as number[]);
       const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
-      return { settled: toSettleResult(rows), claim: await this.ops.claim(db, request) };
+      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request) };
     });
     this.wake();
     return result;
@@ -342,6 +381,25 @@ export class PostgresStore implements Store, ScheduleOperations {
     return this.ops.reads.pendingCount(this.db);
   }
 
+  // --- flow control (capabilities.flowControl)
+
+  async controlFlow(change: FlowChange, now: number): Promise<void> {
+    await this.ready();
+    await this.transact((db) => this.ops.flow.controlFlow(db, change, now));
+    // a resumed queue, a raised limit or a reset breaker may let waiting jobs start
+    this.wakeEverywhere();
+  }
+
+  async readFlow(): Promise<FlowSnapshot> {
+    await this.ready();
+    return this.ops.flow.readFlow(this.db);
+  }
+
+  async queueDepth(queues: readonly string[]): Promise<number> {
+    await this.ready();
+    return this.ops.flow.queueDepth(this.db, queues);
+  }
+
   /** Wakes this process's listeners now and other processes' after the commit. */
   private wakeEverywhere(): void {
     if (!this.pool) return;
@@ -404,6 +462,53 @@ export class PostgresStore implements Store, ScheduleOperations {
   async timerStats(): Promise<TimerStats> {
     await this.ready();
     return this.ops.timers.timerStats(this.db);
+  }
+
+  // --- worker registry (capabilities.workerRegistry); heartbeats ride on extendLeases (running.ts)
+
+  async saveWorker(worker: WorkerRecord): Promise<void> {
+    await this.ready();
+    await this.ops.workers.saveWorker(this.db, worker);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    await this.ready();
+    return this.ops.workers.listWorkers(this.db);
+  }
+
+  async reapWorkers(now: number, forgetBefore: number): Promise<string[]> {
+    await this.ready();
+    return this.ops.workers.reapWorkers(this.db, now, forgetBefore);
+  }
+
+  // --- event feed (capabilities.eventFeed): see feed.ts for why appends cannot be read out of order
+
+  /**
+   * One statement (one transaction); other processes' servers are woken by NOTIFY after it commits.
+   * On a view bound to a caller's client the entries exist when that transaction commits, and so
+   * does the NOTIFY sent with them.
+   */
+  async appendFeed(entries: readonly FeedEntry[]): Promise<void> {
+    await this.ready();
+    if (entries.length === 0) return;
+    await this.ops.feed.append(this.db, entries);
+    if (this.pool) this.wakeEverywhere();
+    else await this.db.query({ text: "SELECT pg_notify($1, '')", values: [this.names.channel] });
+  }
+
+  async readFeed(after: string | null, limit: number): Promise<FeedPage> {
+    await this.ready();
+    return this.ops.feed.read(this.db, after, limit);
+  }
+
+  async trimFeed(before: number, limit: number): Promise<number> {
+    await this.ready();
+    return this.ops.feed.trim(this.db, before, limit);
+  }
+
+  /** Reads the migration ledger without migrating (see health.ts), so a readiness probe reports a schema behind. */
+  async checkHealth(): Promise<StoreHealth> {
+    return checkHealth(this.db, this.names);
   }
 
   /** SQL DAG nodes' queries (see sql-query.ts); on a client-bound view, inside the caller's transaction is not supported. */

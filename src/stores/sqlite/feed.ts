@@ -59,7 +59,8 @@ export function createFeed(db: SqliteDatabase) {
       }
       let [rowId, index] = parseCursor(cursor);
       const entries: StoredFeedEntry[] = [];
-      for (const row of from.all(rowId, limit) as FeedRow[]) {
+      // one row more than `limit`: the cursor's own row may have nothing left
+      for (const row of from.all(rowId, limit + 1) as FeedRow[]) {
         if (row.id !== rowId) [rowId, index] = [row.id, 0];
         const lines = row.entries.split('\n');
         for (; index < row.count && entries.length < limit; index++) {

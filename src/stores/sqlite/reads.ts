@@ -1,21 +1,11 @@
-import { JOB_STATES, type JobLogEntry, type JobState } from '../../core/job.js';
+import { logFromRow, type LogRow } from '../../store/log-rows.js';
 import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
+import { nameStatsFromRows, queueStatsFromRows, type NameStateRow, type OldestQueuedRow, type QueueCountRow } from '../../store/stats-rows.js';
 import type { CheckpointStats, Job, JobDetails, JobFilter, NameStats, QueueStats } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { parseHistory } from './history.js';
 import { JOB_SELECT, parseJobId, rowToJob, type JobRow } from './rows.js';
 
-interface LogRow {
-  job_id: number;
-  attempt: number;
-  at: number;
-  level: JobLogEntry['level'];
-  message: string;
-  fields: string | null;
-  step_id: string | null;
-}
-const emptyCounts = (): Record<JobState, number> =>
-  Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
 
 export function createReads(db: SqliteDatabase) {
   const byId = db.prepare(`${JOB_SELECT} WHERE id = ?`);
@@ -55,15 +45,7 @@ export function createReads(db: SqliteDatabase) {
       const id = Number(job.id);
       return {
         job,
-        logs: (logs.all(id) as LogRow[]).map((r) => ({
-          jobId: String(r.job_id),
-          attempt: r.attempt,
-          at: r.at,
-          level: r.level,
-          message: r.message,
-          fields: r.fields === null ? undefined : (JSON.parse(r.fields) as Record<string, unknown>),
-          ...(r.step_id !== null && { stepId: r.step_id }),
-        })),
+        logs: (logs.all(id) as LogRow[]).map(logFromRow),
         transitions: parseHistory(job.id, history.get(id) as string | null),
       };
     },
@@ -83,34 +65,10 @@ export function createReads(db: SqliteDatabase) {
       params.push(filter.limit ?? 50);
       return (db.prepare(sql).all(...params) as JobRow[]).map(rowToJob);
     },
-    stats(now: number): QueueStats[] {
-      const byQueue = new Map<string, QueueStats>();
-      const entry = (queue: string): QueueStats => {
-        let stats = byQueue.get(queue);
-        if (!stats) byQueue.set(queue, (stats = { queue, counts: emptyCounts(), oldestQueuedAgeMs: null }));
-        return stats;
-      };
-      for (const row of counts.all() as { queue: string; state: JobState; n: number }[]) entry(row.queue).counts[row.state] = row.n;
-      for (const row of oldestQueued.all() as { queue: string; oldest: number }[]) entry(row.queue).oldestQueuedAgeMs = now - row.oldest;
-      return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
-    },
+    stats: (now: number): QueueStats[] => queueStatsFromRows(counts.all() as QueueCountRow[], oldestQueued.all() as OldestQueuedRow[], now),
     checkpointStats: (): CheckpointStats => checkpoints.get() as CheckpointStats,
-    statsByName(filter: { tag?: string } = {}): NameStats[] {
-      const rows = (filter.tag === undefined ? statsAll.all() : statsTagged.all({ tag: filter.tag })) as {
-        name: string; state: JobState; n: number; avg_ms: number | null; tokens: number; cost: number;
-      }[];
-      const byKey = new Map<string, NameStats>();
-      for (const row of rows) {
-        let stats = byKey.get(row.name);
-        if (!stats) byKey.set(row.name, (stats = { name: row.name, total: 0, counts: emptyCounts(), averageDurationMs: null, tokens: 0, costUsd: 0 }));
-        stats.total += row.n;
-        stats.counts[row.state] = row.n;
-        if (row.state === 'completed' && row.avg_ms !== null) stats.averageDurationMs = Math.round(row.avg_ms);
-        stats.tokens += row.tokens;
-        stats.costUsd += row.cost;
-      }
-      return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name));
-    },
+    statsByName: (filter: { tag?: string } = {}): NameStats[] =>
+      nameStatsFromRows((filter.tag === undefined ? statsAll.all() : statsTagged.all({ tag: filter.tag })) as NameStateRow[]),
     pendingCount: (): number => pending.get() as number,
   };
 }

@@ -1,65 +1,12 @@
 import { NotFoundError } from '../../core/errors.js';
 import type { NewJob } from '../../core/job.js';
-import type { ScheduleInput } from '../../core/schedule.js';
-import { definitionOf, scheduleJobKey, type ScheduleDefinition } from '../../core/schedule-definition.js';
+import { definitionOf, scheduleJobKey } from '../../core/schedule-definition.js';
 import { planFires } from '../../core/schedule-plan.js';
+import { FIRE_ACTION, HISTORY_KEPT, fireFromRow, scheduleFromRow, type FireRow, type ScheduleRow } from '../../store/schedule-rows.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite } from '../../store/schedule-types.js';
 import type { SqliteDatabase } from './connection.js';
 import type { createEnqueue } from './enqueue.js';
 
-interface ScheduleRow {
-  id: string;
-  definition: string;
-  input: string;
-  paused: number;
-  next_fire_at: number | null;
-  buffered_due_at: number | null;
-  run_count: number;
-  last_fire_at: number | null;
-  last_job_id: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface FireRow {
-  id: number;
-  schedule_id: string;
-  due_at: number;
-  fired_at: number;
-  action: ScheduleFire['action'];
-  job_id: number | null;
-  count: number;
-}
-
-function toRecord(row: ScheduleRow): ScheduleRecord {
-  return {
-    ...(JSON.parse(row.definition) as ScheduleDefinition),
-    input: JSON.parse(row.input) as ScheduleInput,
-    paused: row.paused === 1,
-    nextFireAt: row.next_fire_at,
-    runCount: row.run_count,
-    bufferedDueAt: row.buffered_due_at,
-    lastFireAt: row.last_fire_at,
-    lastJobId: row.last_job_id === null ? null : String(row.last_job_id),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-const toFire = (row: FireRow): ScheduleFire => ({
-  id: String(row.id),
-  scheduleId: row.schedule_id,
-  dueAt: row.due_at,
-  firedAt: row.fired_at,
-  action: row.action,
-  jobId: row.job_id === null ? null : String(row.job_id),
-  count: row.count,
-});
-
-/** history entries kept per schedule (older ones are deleted as new ones are written) */
-export const HISTORY_KEPT = 1000;
-
-const ACTION: Record<string, ScheduleFire['action']> = { skip: 'skipped', buffer: 'buffered', missed: 'missed' };
 
 /** Schedules: definitions, the atomic firing of due times, manual triggers and history. */
 export function createSchedules(db: SqliteDatabase, enqueue: ReturnType<typeof createEnqueue>) {
@@ -92,7 +39,7 @@ export function createSchedules(db: SqliteDatabase, enqueue: ReturnType<typeof c
     (SELECT id FROM tw_schedule_fires WHERE schedule_id = @id ORDER BY id DESC LIMIT 1 OFFSET ${HISTORY_KEPT})`);
 
   const record = (scheduleId: string, dueAt: number, now: number, action: ScheduleFire['action'], jobId: string | null, count = 1): ScheduleFire =>
-    toFire(insertFire.get(scheduleId, dueAt, now, action, jobId === null ? null : Number(jobId), count) as FireRow);
+    fireFromRow(insertFire.get(scheduleId, dueAt, now, action, jobId === null ? null : Number(jobId), count) as FireRow);
 
   /** Enqueues the job of one due time; its idempotency key makes a second fire of it a no-op. */
   const fireJob = (schedule: ScheduleRecord, key: string, now: number) => {
@@ -117,20 +64,20 @@ export function createSchedules(db: SqliteDatabase, enqueue: ReturnType<typeof c
       const { keep: _keep, ...insertParams } = params;
       insert.run(insertParams);
     }
-    return toRecord(select.get(params.id) as ScheduleRow);
+    return scheduleFromRow(select.get(params.id) as ScheduleRow);
   });
 
   const claimTx = db.transaction((now: number, limit: number): ClaimSchedulesResult => {
     const fired: ScheduleFire[] = [];
     for (const row of due.all({ now, limit }) as ScheduleRow[]) {
-      const schedule = toRecord(row);
+      const schedule = scheduleFromRow(row);
       const busy = schedule.lastJobId !== null && jobUnfinished.get(Number(schedule.lastJobId)) === 1;
       const plan = planFires(schedule, schedule, busy, now);
       let lastFireAt: number | null = null;
       let lastJobId: string | null = null;
       for (const fire of plan.fires) {
         if (fire.action !== 'enqueue') {
-          fired.push(record(schedule.id, fire.dueAt, now, ACTION[fire.action] as ScheduleFire['action'], null, fire.count));
+          fired.push(record(schedule.id, fire.dueAt, now, FIRE_ACTION[fire.action] as ScheduleFire['action'], null, fire.count));
           continue;
         }
         const result = fireJob(schedule, scheduleJobKey(schedule.id, fire.dueAt), now);
@@ -147,7 +94,7 @@ export function createSchedules(db: SqliteDatabase, enqueue: ReturnType<typeof c
   const triggerTx = db.transaction((id: string, now: number): ScheduleFire => {
     const row = select.get(id) as ScheduleRow | undefined;
     if (!row) throw new NotFoundError(`no schedule with id ${JSON.stringify(id)}`, { scheduleId: id });
-    const schedule = toRecord(row);
+    const schedule = scheduleFromRow(row);
     const result = fireJob(schedule, `${scheduleJobKey(id, now)}:manual`, now);
     saveRunState.run({ ...schedule, id, lastFireAt: now, lastJobId: Number(result.id), now });
     return record(id, now, now, 'triggered', result.id);
@@ -162,9 +109,9 @@ export function createSchedules(db: SqliteDatabase, enqueue: ReturnType<typeof c
     saveSchedule: (write: ScheduleWrite, now: number) => saveTx.immediate(write, now),
     getSchedule: (id: string): ScheduleRecord | null => {
       const row = select.get(id) as ScheduleRow | undefined;
-      return row ? toRecord(row) : null;
+      return row ? scheduleFromRow(row) : null;
     },
-    listSchedules: (): ScheduleRecord[] => (selectAll.all() as ScheduleRow[]).map(toRecord),
+    listSchedules: (): ScheduleRecord[] => (selectAll.all() as ScheduleRow[]).map(scheduleFromRow),
     deleteSchedule: (id: string): boolean => deleteTx.immediate(id),
     claimDueSchedules(now: number, limit: number): ClaimSchedulesResult {
       // The common case, nothing due, is a read: no write lock is taken.
@@ -174,6 +121,6 @@ export function createSchedules(db: SqliteDatabase, enqueue: ReturnType<typeof c
       return claimTx.immediate(now, limit);
     },
     triggerSchedule: (id: string, now: number) => triggerTx.immediate(id, now),
-    listScheduleFires: (id: string, limit: number): ScheduleFire[] => (fires.all(id, limit) as FireRow[]).map(toFire),
+    listScheduleFires: (id: string, limit: number): ScheduleFire[] => (fires.all(id, limit) as FireRow[]).map(fireFromRow),
   };
 }

@@ -1,31 +1,18 @@
 import type { Timer, TimerFilter, TimerKind, TimerStats } from '../../store/schedule-types.js';
+import {
+  JOB_TIMER_KINDS,
+  jobTimerKind,
+  timerFromSchedule,
+  timerFromTimeout,
+  timerFromWaiting,
+  timerStatsFromRow,
+  type ScheduleTimerRow,
+  type TimeoutRow,
+  type TimerStatsRow,
+  type WaitingRow,
+} from '../../store/timer-rows.js';
 import type { SqliteDatabase } from './connection.js';
-import { historyReason } from './history.js';
 
-interface WaitingRow {
-  id: number;
-  name: string;
-  run_at: number;
-  history: string;
-  error_message: string | null;
-  step_status: 'sleeping' | 'waiting' | 'failed' | null;
-}
-
-/**
- * What a scheduled job waits for, read from where it already is: a workflow step that sleeps,
- * waits for an event or waits to retry, else its last transition (back from running with its error: a retry; back
- * without one: a snooze), else a delayed enqueue.
- */
-function kindOf(row: WaitingRow): TimerKind {
-  if (row.step_status === 'sleeping') return 'sleep';
-  if (row.step_status === 'waiting') return 'event';
-  if (row.step_status === 'failed') return 'retry'; // a step waiting for its own retry
-  const last = row.history.slice(row.history.lastIndexOf('\n') + 1).split('\t');
-  if (last[1] !== 'running') return 'delay';
-  return row.error_message !== null && last[4] === (historyReason(row.error_message) ?? '') ? 'retry' : 'snooze';
-}
-
-const JOB_KINDS: readonly TimerKind[] = ['delay', 'retry', 'snooze', 'sleep', 'event'];
 
 /** The timer views: every pending time-based action, read from jobs and schedules. */
 export function createTimers(db: SqliteDatabase) {
@@ -50,37 +37,29 @@ export function createTimers(db: SqliteDatabase) {
       const params = { dueBy: filter.dueBy ?? Number.MAX_SAFE_INTEGER, limit: filter.limit ?? 100 };
       const want = (kinds: readonly TimerKind[]) => filter.kind === undefined || kinds.includes(filter.kind);
       const timers: Timer[] = [];
-      if (want(JOB_KINDS)) {
+      if (want(JOB_TIMER_KINDS)) {
         // a kind filter on job timers is applied after classifying, so read a little more
         for (const row of waiting.all({ ...params, limit: filter.kind ? params.limit * 4 : params.limit }) as WaitingRow[]) {
-          const kind = kindOf(row);
+          const kind = jobTimerKind(row);
           if (filter.kind === undefined || filter.kind === kind) {
-            timers.push({ id: `job:${row.id}`, kind, fireAt: row.run_at, jobId: String(row.id), scheduleId: null, name: row.name, attempt: null, workerId: null });
+            timers.push(timerFromWaiting(row, kind));
           }
         }
       }
       if (want(['timeout'])) {
-        for (const row of timeouts.all(params) as { id: number; name: string; fire_at: number; attempt: number; worker_id: string | null }[]) {
-          timers.push({ id: `timeout:${row.id}:${row.attempt}`, kind: 'timeout', fireAt: row.fire_at, jobId: String(row.id), scheduleId: null, name: row.name, attempt: row.attempt, workerId: row.worker_id });
+        for (const row of timeouts.all(params) as TimeoutRow[]) {
+          timers.push(timerFromTimeout(row));
         }
       }
       if (want(['schedule'])) {
-        for (const row of schedules.all(params) as { id: string; name: string; next_fire_at: number }[]) {
-          timers.push({ id: `schedule:${row.id}`, kind: 'schedule', fireAt: row.next_fire_at, jobId: null, scheduleId: row.id, name: row.name, attempt: null, workerId: null });
+        for (const row of schedules.all(params) as ScheduleTimerRow[]) {
+          timers.push(timerFromSchedule(row));
         }
       }
       return timers.sort((a, b) => a.fireAt - b.fireAt).slice(0, params.limit);
     },
     timerStats(): TimerStats {
-      const row = stats.get() as Record<'jobs' | 'timeouts' | 'schedules', number> & Record<'next_job' | 'next_timeout' | 'next_schedule', number | null>;
-      const next = [row.next_job, row.next_timeout, row.next_schedule].filter((t): t is number => t !== null);
-      return {
-        pending: row.jobs + row.timeouts + row.schedules,
-        nextFireAt: next.length ? Math.min(...next) : null,
-        jobs: row.jobs,
-        timeouts: row.timeouts,
-        schedules: row.schedules,
-      };
+      return timerStatsFromRow(stats.get() as TimerStatsRow);
     },
   };
 }

@@ -70,6 +70,18 @@ export function feedTests(ctx: SuiteContext): void {
       assert.deepEqual(seen, ['a@p1', 'b@p1', 'c@p1', 'd@p1', 'e@p2']);
     });
 
+    it('a page of one after a fully read batch returns the next batch\'s first entry', async (store, tools) => {
+      if (!store.capabilities.eventFeed) return tools.skip(`the ${store.driver} store has no eventFeed capability`);
+      const feed = feedOf(store);
+      await feed.append([entry('a', 1), entry('b', 2)]);
+      const head = (await feed.read(null, 1)).cursor;
+      await feed.append([entry('c', 3)]);
+      await feed.append([entry('d', 4)]);
+      const first = await feed.read(head, 1);
+      assert.deepEqual(first.entries.map((e) => e.type), ['c'], 'the cursor\'s own batch has nothing left, the next one does');
+      assert.deepEqual((await feed.read(first.cursor, 1)).entries.map((e) => e.type), ['d']);
+    });
+
     it('entries appended through another handle are read here, and wake listeners here', async (store, tools) => {
       const { openSecond } = tools;
       if (!store.capabilities.eventFeed || !store.capabilities.crossProcessWakeups || !openSecond) return tools.skip(`the ${store.driver} store has no event feed shared across handles`);
