@@ -31,6 +31,9 @@ installRunEndHook();
 /**
  * The run's own signal: it aborts with the job's signal (cancel, job timeout, shutdown) and when
  * the timebox passes. `timedOut` rejects at the timebox so the run stops even if a step ignores it.
+ * The timebox timer starts with `arm()`, once the journal is loaded: a run resumed after its
+ * timebox then fails at its first unfinished step, which the error names, rather than while
+ * the journal still loads from a networked store.
  */
 function runSignal(ctx: JobContext, clock: Clock, timeboxMs: number | null, lastStep: () => string | null) {
   const controller = new AbortController();
@@ -38,26 +41,25 @@ function runSignal(ctx: JobContext, clock: Clock, timeboxMs: number | null, last
   if (ctx.signal.aborted) follow();
   else ctx.signal.addEventListener('abort', follow, { once: true });
   let timer: NodeJS.Timeout | undefined;
-  const timedOut =
-    timeboxMs === null
-      ? null
-      : new Promise<never>((_, reject) => {
-          const left = ctx.job.createdAt + timeboxMs - clock.now();
-          timer = setTimeout(() => {
-            const step = lastStep();
-            const error = new RunTimeoutError(timeboxMs, step === null ? 'before its first step' : `in step "${step}"`);
-            controller.abort(error);
-            reject(error);
-          }, Math.min(MAX_TIMER_MS, Math.max(0, left)));
-        });
-  // Observed at once: with a timebox already passed the timer fires while the journal still loads
-  // (a networked store), before the race below listens, and an unobserved rejection ends the process.
+  let fail: (error: Error) => void = () => undefined;
+  const timedOut = timeboxMs === null ? null : new Promise<never>((_, reject) => (fail = reject));
+  // Observed at once: a rejection before the race below listens must not end the process.
   timedOut?.catch(() => undefined);
+  const arm = (): void => {
+    if (timeboxMs === null) return;
+    const left = ctx.job.createdAt + timeboxMs - clock.now();
+    timer = setTimeout(() => {
+      const step = lastStep();
+      const error = new RunTimeoutError(timeboxMs, step === null ? 'before its first step' : `in step "${step}"`);
+      controller.abort(error);
+      fail(error);
+    }, Math.min(MAX_TIMER_MS, Math.max(0, left)));
+  };
   const dispose = (): void => {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', follow);
   };
-  return { signal: controller.signal, timedOut, dispose };
+  return { signal: controller.signal, timedOut, arm, dispose };
 }
 
 /**
@@ -76,7 +78,7 @@ export function defineWorkflow<Input = unknown, Output = unknown>(
     name,
     async (input, ctx) => {
       let runner: StepRunner | undefined;
-      const { signal, timedOut, dispose } = runSignal(ctx, clock, timeboxMs, () => runner?.lastStepId ?? null);
+      const { signal, timedOut, arm, dispose } = runSignal(ctx, clock, timeboxMs, () => runner?.lastStepId ?? null);
       // A child run tells its parent how it ended; the parent waits for that event durably.
       const parent = ctx.job.tags.find((t) => t.startsWith(PARENT_TAG));
       const report = async (outcome: ChildOutcome): Promise<void> => {
@@ -85,6 +87,7 @@ export function defineWorkflow<Input = unknown, Output = unknown>(
       const run = { runId: ctx.job.id, workflow: ctx.job.name };
       try {
         runner = await StepRunner.load(ctx, clock, options.strictOrder ?? true, timeboxMs, signal);
+        arm();
         if (runner.isFresh) ctx.emit('run:started', { ...run, attempt: ctx.job.attempt });
         if (options.nodes) await runner.plan(options.nodes);
         const output = await (timedOut ? Promise.race([fn(input, runner), timedOut]) : fn(input, runner));

@@ -71,6 +71,7 @@ describe('postgres schema', { skip }, () => {
   test('bad options are rejected with the value and what was expected, before anything connects', () => {
     assert.throws(() => postgresStore({ connectionString: 'mysql://x' }), /expected connectionString to be a postgres:\/\/ or postgresql:\/\/ URL, got "mysql:\/\/x"/);
     assert.throws(() => postgresStore({ connectionString: db!.url, schema: 'Robert"; DROP' }), /expected schema to be a lowercase identifier .*got "Robert\\"; DROP"/);
+    assert.throws(() => postgresStore({ connectionString: db!.url, schema: 'pg_jobs' }), /expected schema not to start with pg_ \(reserved by PostgreSQL\), got "pg_jobs"/);
     assert.throws(() => postgresStore({ connectionString: db!.url, poolSize: 0 }), /expected poolSize to be an integer from 1 to 1000, got 0/);
   });
 });

@@ -81,7 +81,9 @@ test('a stored timeout ends an attempt whose worker is alive but blocked; the la
   const other = await h.start('other', options);
   const ended = await waitForState(tw, busy.id, 'dead', 20_000);
   assert.equal(ended.error?.code, 'timeout');
-  assert.equal(other.events('timer-timeout', busy.id).length, 1, 'the other process fired the stored timeout');
+  // the process records the event after the store write that ended the job: wait for the record
+  await other.waitForEvent('timer-timeout', 10_000, busy.id);
+  assert.equal(other.events('timer-timeout', busy.id).length, 1, 'the other process fired the stored timeout, once');
   await blocked.waitForEvent('end', 20_000, busy.id);
   await sleep(500);
   assert.deepEqual(await transitions(tw, busy.id), ['>queued@0', 'queued>running@1', 'running>dead@1'], 'the blocked worker could not settle it again');

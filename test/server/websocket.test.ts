@@ -49,7 +49,8 @@ describe('WebSocket events (no tokens)', () => {
     let stderr = '';
     worker.stderr.on('data', (d) => (stderr += String(d)));
     try {
-      await until(() => client.messages.some((m) => m.type === 'run:completed'), 30_000, `run:completed over the socket (worker stderr: ${stderr})`);
+      // job:completed follows run:completed, possibly in a later append of the feed
+      await until(() => client.messages.some((m) => m.type === 'job:completed'), 30_000, `job:completed over the socket (worker stderr: ${stderr})`);
     } finally {
       worker.kill('SIGTERM');
       await new Promise((r) => worker.once('exit', r));

@@ -21,10 +21,17 @@ const toEvent = (row: EventRow): StoredEvent => ({ id: String(row.id), name: row
  * locks its row before it reads the marks (see store.ts).
  */
 export function createEvents(t: SchemaNames) {
+  // Registering a wait and sending an event of the same name take turns (a transaction-scoped
+  // advisory lock per schema and event name). Without it a wait committed while a send is under
+  // way is missed by the send, and the waiter's look for the event, before the send commits,
+  // misses the event too: the run would park until its timeout.
+  const eventLockKey = `hashtext('${t.schema.replace(/'/g, "''")}:events')`;
+  const takeTurn = { name: `${t.prefix}event_turn`, text: `SELECT pg_advisory_xact_lock(${eventLockKey}, hashtext($1))` };
   const registerWait = {
     name: `${t.prefix}wait_for_event`,
-    text: `INSERT INTO ${t.waits} (job_id, step_id, event, woken_at)
-      SELECT $1, $4, $5, NULL WHERE EXISTS (SELECT 1 FROM ${t.jobs} WHERE id = $1 AND worker_id = $2 AND attempt = $3 AND state = 'running')
+    text: `WITH turn AS (SELECT pg_advisory_xact_lock(${eventLockKey}, hashtext($5)))
+      INSERT INTO ${t.waits} (job_id, step_id, event, woken_at)
+      SELECT $1, $4, $5, NULL FROM turn WHERE EXISTS (SELECT 1 FROM ${t.jobs} WHERE id = $1 AND worker_id = $2 AND attempt = $3 AND state = 'running')
       ON CONFLICT (job_id, step_id) DO UPDATE SET event = EXCLUDED.event, woken_at = NULL`,
   };
   const send = {
@@ -60,6 +67,7 @@ export function createEvents(t: SchemaNames) {
     },
     /** Run inside a transaction. */
     async sendEvent(db: Queryable, name: string, dataJson: string, now: number): Promise<{ event: StoredEvent; woken: number }> {
+      await db.query({ ...takeTurn, values: [name] });
       await db.query({ ...lockWaiting, values: [name] });
       const row = (await db.query<EventRow & { woken: number }>({ ...send, values: [name, dataJson, now] })).rows[0] as EventRow & { woken: number };
       return { event: toEvent(row), woken: row.woken };

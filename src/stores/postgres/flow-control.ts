@@ -1,45 +1,12 @@
 import { NotFoundError } from '../../core/errors.js';
-import type { Breaker, BreakerConfig, BreakerState, FlowLimit } from '../../core/flow.js';
+import type { BreakerConfig, FlowLimit } from '../../core/flow.js';
 import type { FlowChange, FlowSnapshot } from '../../store/types.js';
+import { breakerFromRow, type BreakerRow } from '../../store/breaker-rows.js';
 import type { Queryable } from './connection.js';
 import { flowNames, KEYED, PLAIN, TAGGED } from './flow-names.js';
 import type { SchemaNames } from './sql.js';
 
-interface BreakerRow {
-  key: string;
-  failure_threshold: number;
-  error_rate: number | null;
-  window_ms: number;
-  min_calls: number;
-  cooldown_ms: number;
-  state: BreakerState;
-  consecutive_failures: number;
-  window_calls: number;
-  window_failures: number;
-  opened_at: number | null;
-  probe_job_id: number | null;
-  changed_at: number;
-  reason: string | null;
-}
 
-function rowToBreaker(row: BreakerRow): Breaker {
-  return {
-    key: row.key,
-    failureThreshold: row.failure_threshold,
-    errorRate: row.error_rate,
-    windowMs: row.window_ms,
-    minCalls: row.min_calls,
-    cooldownMs: row.cooldown_ms,
-    state: row.state,
-    consecutiveFailures: row.consecutive_failures,
-    windowCalls: row.window_calls,
-    windowFailures: row.window_failures,
-    openedAt: row.opened_at,
-    probeJobId: row.probe_job_id === null ? null : String(row.probe_job_id),
-    changedAt: row.changed_at,
-    reason: row.reason,
-  };
-}
 
 /**
  * Operator changes to flow control (limits, queue pause, breakers) and their read-back. A change
@@ -115,7 +82,7 @@ export function createFlowControl(t: SchemaNames) {
           }),
         ),
         queues: queues.rows.map((r) => ({ queue: r.queue, paused: r.paused, changedAt: r.changed_at })),
-        breakers: breakers.rows.map(rowToBreaker),
+        breakers: breakers.rows.map(breakerFromRow),
       };
     },
 

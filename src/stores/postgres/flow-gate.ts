@@ -1,5 +1,6 @@
 import type { BreakerChange, BreakerState } from '../../core/flow.js';
 import { queueLimitKey } from '../../core/flow.js';
+import { admitJob, type AdmissionState, type Blocked, type FlowFields } from '../../store/flow-admission.js';
 import type { Queryable } from './connection.js';
 import { flowNames } from './flow-names.js';
 import type { SchemaNames } from './sql.js';
@@ -11,15 +12,6 @@ import type { SchemaNames } from './sql.js';
  * future" count too, which keeps any window of the interval at N starts whatever the commit order.
  */
 const STALE_NOW_MARGIN_MS = 60_000;
-
-/** The flow-control columns of a claim candidate. */
-export interface FlowFields {
-  id: number;
-  queue: string;
-  concurrencyKey: string | null;
-  rateKey: string | null;
-  breakerKey: string | null;
-}
 
 interface Limit {
   concurrency: number | null;
@@ -33,14 +25,6 @@ interface BreakerView {
   cooldownMs: number;
   /** the state of the half-open probe's job, or null */
   probeState: string | null;
-}
-
-/** Keys that cannot admit another job in this claim; the candidate query skips their jobs. */
-export interface Blocked {
-  concurrency: Set<string>;
-  rate: Set<string>;
-  breaker: Set<string>;
-  queues: Set<string>;
 }
 
 type LoadedRow = {
@@ -161,50 +145,24 @@ export function createFlowGate(t: SchemaNames) {
       return breaker.probeState === 'running' ? null : 'probe';
     };
 
-    /** Whether this job may start now (call `prepare` with it first); counts it when it may. */
-    const admit = (job: FlowFields): boolean => {
-      const queueKey = queueLimitKey(job.queue);
-      if (blocked.queues.has(job.queue)) return false;
-      if (job.concurrencyKey !== null && blocked.concurrency.has(job.concurrencyKey)) return false;
-      if (job.rateKey !== null && blocked.rate.has(job.rateKey)) return false;
-      if (job.breakerKey !== null && blocked.breaker.has(job.breakerKey)) return false;
-      if (!concurrencyFree(queueKey) || !rateFree(queueKey)) {
-        blocked.queues.add(job.queue);
-        return false;
-      }
-      if (job.concurrencyKey !== null && !concurrencyFree(job.concurrencyKey)) {
-        blocked.concurrency.add(job.concurrencyKey);
-        return false;
-      }
-      if (job.rateKey !== null && !rateFree(job.rateKey)) {
-        blocked.rate.add(job.rateKey);
-        return false;
-      }
-      const verdict = job.breakerKey === null ? 'closed' : breakerVerdict(job.breakerKey);
-      if (verdict === null) {
-        blocked.breaker.add(job.breakerKey as string);
-        return false;
-      }
-      // admitted: count it everywhere it counts
-      for (const key of [queueKey, job.concurrencyKey]) if (key !== null && running.has(key)) running.set(key, (running.get(key) as number) + 1);
-      for (const key of [queueKey, job.rateKey]) {
-        const window = key === null ? undefined : rates.get(key);
-        if (key === null || !window) continue;
-        window.used++;
-        window.oldest ??= now;
-        starts.push(key);
-      }
-      if (verdict === 'probe') {
-        const key = job.breakerKey as string;
+    const admission: AdmissionState = {
+      now,
+      blocked,
+      running,
+      rates,
+      concurrencyFree: (key) => concurrencyFree(key),
+      rateFree,
+      breakerVerdict,
+      recordStart: (key) => starts.push(key),
+      startProbe: (job, key) => {
         const from = (breakers.get(key) as BreakerView).state;
         const reason = `cool-down over: job ${job.id} goes through as the probe`;
         probes.push({ key, jobId: job.id, from, reason });
         if (from !== 'half_open') breakerChanges.push({ key, from, to: 'half_open', at: now, reason });
-        // the probe holds the breaker's other jobs until its outcome is known
-        blocked.breaker.add(key);
-      }
-      return true;
+      },
     };
+    /** Whether this job may start now (call `prepare` with it first); counts it when it may. */
+    const admit = (job: FlowFields): boolean => admitJob(job, admission, queueLimitKey(job.queue));
 
     /** Writes what the admitted jobs used: rate starts, and the probes (in key order, as settles lock breakers). */
     const finish = async (db: Queryable): Promise<void> => {

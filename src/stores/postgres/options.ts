@@ -35,6 +35,8 @@ export function compilePostgresOptions(options: PostgresOptions | string): Compi
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     throw new ValidationError(`expected schema to be a lowercase identifier (letters, digits, _; at most 63), got ${describeValue(schema)}`);
   }
+  // PostgreSQL reserves these names for its own schemas and refuses to create them
+  if (schema.startsWith('pg_')) throw new ValidationError(`expected schema not to start with pg_ (reserved by PostgreSQL), got ${describeValue(schema)}`);
   const poolSize = o.poolSize ?? 10;
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
     throw new ValidationError(`expected poolSize to be an integer from 1 to 1000, got ${describeValue(poolSize)}`);

@@ -38,10 +38,7 @@ export function schemaNames(schema: string): SchemaNames {
   };
 }
 
-/** Job ids are strings in the API and bigint here. Returns null for anything that is not one. */
-export function parseJobId(id: string): number | null {
-  return /^\d{1,15}$/.test(id) ? Number(id) : null;
-}
+export { parseJobId } from '../../store/job-rows.js';
 
 /** The reserved step id of a job's checkpoint record (see store/journal.ts), as an SQL literal. */
 export const CHECKPOINT_LITERAL = `'${CHECKPOINT_STEP_ID}'`;

@@ -238,7 +238,8 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
     await this.ready();
-    if (!mayBeClaimableAtOnce(settlements, request.now)) {
+    // A snooze must lock its row before reading event marks (see lockJobs): the transaction below.
+    if (!mayBeClaimableAtOnce(settlements, request.now) && !settlements.some((s) => s.outcome.type === 'snoozed')) {
       const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
       // held jobs in other processes may start now (this one claims next by itself)
       if (freed) this.notifier?.notify();

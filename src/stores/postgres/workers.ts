@@ -1,21 +1,8 @@
 import type { WorkerRecord } from '../../store/types.js';
+import { workerFromRow, workerJsonColumns, type WorkerRow } from '../../store/worker-rows.js';
 import type { Queryable } from './connection.js';
 import type { SchemaNames } from './sql.js';
 
-interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  queues: string;
-  tags: string;
-  concurrency: number;
-  autoscale: string | null;
-  state: WorkerRecord['state'];
-  started_at: number;
-  heartbeat_at: number;
-  dead_after_ms: number;
-  running: number;
-}
 
 const COLUMNS = 'id, host, pid, queues, tags, concurrency, autoscale, state, started_at, heartbeat_at, dead_after_ms, running';
 
@@ -49,27 +36,11 @@ export function createWorkerRegistry(t: SchemaNames) {
 
   return {
     async saveWorker(db: Queryable, w: WorkerRecord): Promise<void> {
-      const autoscale = w.autoscale === null ? null : JSON.stringify(w.autoscale);
-      await db.query({
-        ...save,
-        values: [w.id, w.host, w.pid, JSON.stringify(w.queues), JSON.stringify(w.tags), w.concurrency, autoscale, w.state, w.startedAt, w.heartbeatAt, w.deadAfterMs, w.running],
-      });
+      const { queues, tags, autoscale } = workerJsonColumns(w);
+      await db.query({ ...save, values: [w.id, w.host, w.pid, queues, tags, w.concurrency, autoscale, w.state, w.startedAt, w.heartbeatAt, w.deadAfterMs, w.running] });
     },
     listWorkers: async (db: Queryable): Promise<WorkerRecord[]> =>
-      (await db.query<WorkerRow>(list)).rows.map((r) => ({
-        id: r.id,
-        host: r.host,
-        pid: r.pid,
-        queues: JSON.parse(r.queues) as string[],
-        tags: JSON.parse(r.tags) as string[],
-        concurrency: r.concurrency,
-        autoscale: r.autoscale === null ? null : (JSON.parse(r.autoscale) as { min: number; max: number }),
-        state: r.state,
-        startedAt: r.started_at,
-        heartbeatAt: r.heartbeat_at,
-        deadAfterMs: r.dead_after_ms,
-        running: r.running,
-      })),
+      (await db.query<WorkerRow>(list)).rows.map(workerFromRow),
     reapWorkers: async (db: Queryable, now: number, forgetBefore: number): Promise<string[]> =>
       ((await db.query({ ...reap, values: [now, forgetBefore] })).rows as unknown[][]).map((r) => String(r[0])),
   };

@@ -1,42 +1,11 @@
 import type { Breaker, BreakerChange, BreakerConfig, BreakerState } from '../../core/flow.js';
+import { breakerFromRow, type BreakerRow as SharedBreakerRow } from '../../store/breaker-rows.js';
 import type { SqliteDatabase } from './connection.js';
 
-interface BreakerRow {
-  key: string;
-  failure_threshold: number;
-  error_rate: number | null;
-  window_ms: number;
-  min_calls: number;
-  cooldown_ms: number;
-  state: BreakerState;
-  consecutive_failures: number;
+interface BreakerRow extends SharedBreakerRow {
   window_start: number;
-  window_calls: number;
-  window_failures: number;
-  opened_at: number | null;
-  probe_job_id: number | null;
-  changed_at: number;
-  reason: string | null;
 }
 
-export function rowToBreaker(row: BreakerRow): Breaker {
-  return {
-    key: row.key,
-    failureThreshold: row.failure_threshold,
-    errorRate: row.error_rate,
-    windowMs: row.window_ms,
-    minCalls: row.min_calls,
-    cooldownMs: row.cooldown_ms,
-    state: row.state,
-    consecutiveFailures: row.consecutive_failures,
-    windowCalls: row.window_calls,
-    windowFailures: row.window_failures,
-    openedAt: row.opened_at,
-    probeJobId: row.probe_job_id === null ? null : String(row.probe_job_id),
-    changedAt: row.changed_at,
-    reason: row.reason,
-  };
-}
 
 /**
  * Circuit breakers, fed by the settle transaction: a closed breaker counts consecutive failures
@@ -118,6 +87,6 @@ export function createBreakers(db: SqliteDatabase) {
     recordOutcome,
     configure: (key: string, config: BreakerConfig, now: number) => configure.run({ key, ...config, now }),
     reset: (key: string, now: number) => reset.run({ key, now }).changes > 0,
-    list: (): Breaker[] => (list.all() as BreakerRow[]).map(rowToBreaker),
+    list: (): Breaker[] => (list.all() as BreakerRow[]).map(breakerFromRow),
   };
 }

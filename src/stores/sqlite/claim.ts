@@ -5,7 +5,8 @@ import { CHECKPOINT_STEP_ID, checkpointFromRecord } from '../../store/journal.js
 import type { ClaimedJob, ClaimRequest, ClaimResult, StepRecord, StoredCheckpoint } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { createFairness } from './fairness.js';
-import { createFlowGate, type Blocked, type FlowGate } from './flow-gate.js';
+import type { Blocked } from '../../store/flow-admission.js';
+import { createFlowGate, type FlowGate } from './flow-gate.js';
 import { decodeFlowKeys, flowKey } from './flow-keys.js';
 import { appendHistory } from './history.js';
 import { parseBackoff } from './rows.js';

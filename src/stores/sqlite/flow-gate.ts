@@ -1,5 +1,6 @@
 import type { BreakerChange } from '../../core/flow.js';
 import { queueLimitKey } from '../../core/flow.js';
+import { admitJob, type AdmissionState, type Blocked, type FlowFields } from '../../store/flow-admission.js';
 import type { SqliteDatabase } from './connection.js';
 import { flowKey } from './flow-keys.js';
 
@@ -10,15 +11,6 @@ import { flowKey } from './flow-keys.js';
  * future" count too, which keeps any window of the interval at N starts whatever the commit order.
  */
 const STALE_NOW_MARGIN_MS = 60_000;
-
-/** The flow-control columns of a claim candidate. */
-export interface FlowFields {
-  id: number;
-  queue: string;
-  concurrencyKey: string | null;
-  rateKey: string | null;
-  breakerKey: string | null;
-}
 
 interface LimitRow {
   concurrency: number | null;
@@ -31,14 +23,6 @@ interface BreakerRow {
   opened_at: number | null;
   cooldown_ms: number;
   probe_job_id: number | null;
-}
-
-/** Keys that cannot admit another job in this claim; the claim query skips their jobs. */
-export interface Blocked {
-  concurrency: Set<string>;
-  rate: Set<string>;
-  breaker: Set<string>;
-  queues: Set<string>;
 }
 
 /**
@@ -110,49 +94,23 @@ export function createFlowGate(db: SqliteDatabase) {
       return 'probe';
     };
 
-    const admit = (job: FlowFields): boolean => {
-      const queueKey = queueLimitKey(job.queue);
-      if (blocked.queues.has(job.queue)) return false;
-      if (job.concurrencyKey !== null && blocked.concurrency.has(job.concurrencyKey)) return false;
-      if (job.rateKey !== null && blocked.rate.has(job.rateKey)) return false;
-      if (job.breakerKey !== null && blocked.breaker.has(job.breakerKey)) return false;
-      if (!concurrencyFree(queueKey, true) || !rateFree(queueKey)) {
-        blocked.queues.add(job.queue);
-        return false;
-      }
-      if (job.concurrencyKey !== null && !concurrencyFree(job.concurrencyKey, false)) {
-        blocked.concurrency.add(job.concurrencyKey);
-        return false;
-      }
-      if (job.rateKey !== null && !rateFree(job.rateKey)) {
-        blocked.rate.add(job.rateKey);
-        return false;
-      }
-      const verdict = job.breakerKey === null ? 'closed' : breakerVerdict(job.breakerKey);
-      if (verdict === null) {
-        blocked.breaker.add(job.breakerKey as string);
-        return false;
-      }
-      // admitted: count it everywhere it counts
-      for (const key of [queueKey, job.concurrencyKey]) if (key !== null && running.has(key)) running.set(key, (running.get(key) as number) + 1);
-      for (const key of [queueKey, job.rateKey]) {
-        const window = key === null ? undefined : rates.get(key);
-        if (key === null || !window) continue;
-        window.used++;
-        window.oldest ??= now;
-        recordStart.run(key, now);
-      }
-      if (verdict === 'probe') {
-        const key = job.breakerKey as string;
+    const admission: AdmissionState = {
+      now,
+      blocked,
+      running,
+      rates,
+      concurrencyFree,
+      rateFree,
+      breakerVerdict,
+      recordStart: (key) => recordStart.run(key, now),
+      startProbe: (job, key) => {
         const row = breakerOf.get(key) as BreakerRow;
         const reason = `cool-down over: job ${job.id} goes through as the probe`;
         startProbe.run({ id: job.id, now, reason, key });
         if (row.state !== 'half_open') breakerChanges.push({ key, from: row.state, to: 'half_open', at: now, reason });
-        // the probe holds the breaker's other jobs until its outcome is known
-        blocked.breaker.add(key);
-      }
-      return true;
+      },
     };
+    const admit = (job: FlowFields): boolean => admitJob(job, admission, queueLimitKey(job.queue));
 
     return {
       admit,

@@ -1,20 +1,7 @@
 import type { WorkerRecord } from '../../store/types.js';
+import { workerFromRow, workerJsonColumns, type WorkerRow } from '../../store/worker-rows.js';
 import type { SqliteDatabase } from './connection.js';
 
-interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  queues: string;
-  tags: string;
-  concurrency: number;
-  autoscale: string | null;
-  state: WorkerRecord['state'];
-  started_at: number;
-  heartbeat_at: number;
-  dead_after_ms: number;
-  running: number;
-}
 
 /** The worker registry: each worker saves its record; heartbeats ride on lease renewals (running.ts). */
 export function createWorkerRegistry(db: SqliteDatabase) {
@@ -35,28 +22,10 @@ export function createWorkerRegistry(db: SqliteDatabase) {
 
   return {
     saveWorker(worker: WorkerRecord): void {
-      save.run({
-        ...worker,
-        queues: JSON.stringify(worker.queues),
-        tags: JSON.stringify(worker.tags),
-        autoscale: worker.autoscale === null ? null : JSON.stringify(worker.autoscale),
-      });
+      save.run({ ...worker, ...workerJsonColumns(worker) });
     },
     listWorkers: (): WorkerRecord[] =>
-      (list.all() as WorkerRow[]).map((r) => ({
-        id: r.id,
-        host: r.host,
-        pid: r.pid,
-        queues: JSON.parse(r.queues) as string[],
-        tags: JSON.parse(r.tags) as string[],
-        concurrency: r.concurrency,
-        autoscale: r.autoscale === null ? null : (JSON.parse(r.autoscale) as { min: number; max: number }),
-        state: r.state,
-        startedAt: r.started_at,
-        heartbeatAt: r.heartbeat_at,
-        deadAfterMs: r.dead_after_ms,
-        running: r.running,
-      })),
+      (list.all() as WorkerRow[]).map(workerFromRow),
     reapWorkers: (now: number, forgetBefore: number): string[] => reap.immediate(now, forgetBefore),
   };
 }
