@@ -12,8 +12,10 @@
 //   events=publish        also copy engine events into the store's event feed (what `taskwright worker` does)
 //
 // Durability: engine defaults (SQLite: WAL, synchronous=NORMAL; PostgreSQL: the server's
-// synchronous_commit, on by default). onCompleted fires on the engine's `job:completed` event,
-// which is emitted only after the completion has committed.
+// synchronous_commit, on by default, for enqueues and outcomes; the store's two claim connections
+// commit claims with synchronous_commit off, which is the engine's default: a lost claim only
+// requeues its jobs). onCompleted fires on the engine's `job:completed` event, which is emitted
+// only after the completion has committed.
 import { rmSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 

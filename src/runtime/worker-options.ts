@@ -45,6 +45,12 @@ export interface WorkerOptions {
   autoscale?: AutoscaleOptions;
   /** fire due schedules from this worker (any number of workers may; each due time fires once). Default true. */
   schedules?: boolean;
+  /**
+   * Networked stores: at most this many jobs claimed ahead of free slots, so a freed slot starts
+   * its next job without a round trip. The worker keeps only what it starts within about two
+   * claim round trips. 0 turns it off. Default 4 × concurrency. Embedded stores never prefetch.
+   */
+  prefetch?: number;
 }
 
 export interface CompiledWorkerOptions {
@@ -60,6 +66,8 @@ export interface CompiledWorkerOptions {
   tags: string[];
   autoscale: CompiledAutoscale | null;
   schedules: boolean;
+  /** the prefetch bound, or null for the default (4 × the current concurrency) */
+  prefetch: number | null;
 }
 
 const durationSchema = z.union([z.number(), z.string()]);
@@ -88,6 +96,7 @@ const schema = z
       .partial({ interval: true, scaleUpAt: true, scaleDownAt: true, upCooldown: true, downCooldown: true })
       .strict(),
     schedules: z.boolean(),
+    prefetch: z.number().int().min(0).max(100_000),
   })
   .partial()
   .strict();
@@ -105,6 +114,7 @@ const EXPECTED: Record<string, string> = {
   tags: 'an array of tags (letters, digits, _ . : -)',
   autoscale: '{ min, max } positive integers, with optional interval, scaleUpAt (0..1], scaleDownAt [0..1), upCooldown, downCooldown',
   schedules: 'a boolean',
+  prefetch: 'an integer from 0 to 100000',
 };
 
 function compileAutoscale(input: AutoscaleOptions | undefined): CompiledAutoscale | null {
@@ -145,6 +155,7 @@ export function compileWorkerOptions(options: WorkerOptions = {}): CompiledWorke
     tags: [...new Set(o.tags ?? [])].sort(),
     autoscale,
     schedules: o.schedules ?? true,
+    prefetch: o.prefetch ?? null,
   };
   if (compiled.leaseMs < 100) throw new ValidationError(`expected lease to be at least 100ms, got ${compiled.leaseMs}ms`);
   if (compiled.heartbeatMs < 10 || compiled.heartbeatMs >= compiled.leaseMs) {

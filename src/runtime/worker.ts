@@ -13,6 +13,8 @@ import { LeaseKeeper } from './heartbeat.js';
 import { isEndState, runEndHooks, type EndHookTools } from './end-hooks.js';
 import { outcomeForError, toJobError } from './outcome.js';
 import { Settler } from './settler.js';
+import { PipelinedFeed, type FeedHost } from './worker-feed.js';
+import { EmbeddedFeed, type EmbeddedFeedHost } from './worker-feed-embedded.js';
 import { reportOutcome } from './report-outcome.js';
 import type { ScheduleRunner } from './scheduler.js';
 import type { CompiledWorkerOptions } from './worker-options.js';
@@ -33,6 +35,8 @@ export interface WorkerDeps {
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';
 const TICK_MS = 100;
+/** Networked stores: outcome writes in flight at once (on separate pooled connections). */
+const NETWORKED_WRITES = 4;
 
 /**
  * A pool of up to `concurrency` handlers fed from the store. Claims are batched and woken by the
@@ -46,8 +50,8 @@ export class Worker {
   private readonly settler: Settler;
   private readonly leaseKeeper: LeaseKeeper;
   private readonly executor: ExecutorDeps;
-  private claiming = false;
-  private claimAgain = false;
+  /** networked stores: claims and outcome writes overlap, and jobs are claimed ahead; embedded: see EmbeddedFeed */
+  private readonly feed: PipelinedFeed | EmbeddedFeed;
   private idleTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private unsubscribeWake: (() => void) | null = null;
@@ -69,7 +73,8 @@ export class Worker {
     readonly options: CompiledWorkerOptions,
   ) {
     const onError = (during: string) => (error: Error) => deps.events.emit('worker:error', { workerId: this.id, error, during });
-    this.settler = new Settler((batch) => this.writeOutcomes(batch), onError('settle'), () => this.pump());
+    const pipelined = !deps.store.capabilities.embedded;
+    this.settler = new Settler((batch) => this.writeOutcomes(batch), onError('settle'), () => this.refill(), pipelined ? NETWORKED_WRITES : 1);
     this.leaseKeeper = new LeaseKeeper({
       store: deps.store,
       clock: deps.clock,
@@ -82,6 +87,11 @@ export class Worker {
     this.limit = options.concurrency;
     this.autoscaler = options.autoscale ? new Autoscaler(options.autoscale, deps.clock) : null;
     this.startedAt = deps.clock.now();
+    this.feed = pipelined ? new PipelinedFeed(this.feedHost(), this.startedAt) : new EmbeddedFeed(this.embeddedFeedHost());
+  }
+
+  private get claiming(): boolean {
+    return this.feed.claiming;
   }
 
   get running(): number {
@@ -93,7 +103,7 @@ export class Worker {
    * no end hook still at work (a failed child run telling its parked parent, which makes it due).
    */
   get isIdle(): boolean {
-    return this.active.size === 0 && !this.claiming && this.settler.size === 0 && this.hooksInFlight.size === 0;
+    return this.active.size === 0 && !this.claiming && !this.feed.buffered && this.settler.size === 0 && this.hooksInFlight.size === 0;
   }
 
   /** Handlers allowed to run at once right now (moved by `scale` and autoscaling). */
@@ -207,6 +217,7 @@ export class Worker {
     while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(20, graceMs)));
     for (const active of [...this.active.values()]) this.abort(active, new ShutdownError(), { type: 'released' });
     while (this.claiming) await new Promise((r) => setTimeout(r, 5));
+    this.releasePrefetched();
     await this.settler.drain();
     await Promise.all([...this.hooksInFlight]);
     if (this.tickTimer) clearInterval(this.tickTimer);
@@ -217,41 +228,66 @@ export class Worker {
     this.deps.events.emit('worker:stopped', { workerId: this.id });
   }
 
-  /** Claim as many jobs as there are free slots. Safe to call at any time; calls coalesce. */
+  /**
+   * How the pipelined feed sees this worker. Unwritten outcomes do not hold slots there; they are
+   * bounded on their own: starts pause while more than 2 × concurrency wait to be written.
+   */
+  private feedHost(): FeedHost {
+    const clock = this.deps.clock;
+    return {
+      isRunning: () => this.state === 'running',
+      startable: () => (this.settler.size < 2 * this.limit ? this.limit - this.active.size : 0),
+      freeSlots: () => this.limit - this.active.size,
+      prefetchCap: () => this.options.prefetch ?? 4 * this.limit,
+      minRefill: () => Math.max(1, this.limit / 4),
+      start: (job, now) => this.startJob(job, now),
+      claim: (limit, now) => this.deps.store.claim(this.claimRequest(limit, now)),
+      breakers: (changes) => this.reportBreakers(changes),
+      idle: (nextDueAt) => this.armIdleTimer(nextDueAt),
+      failed: (error) => this.deps.events.emit('worker:error', { workerId: this.id, error, during: 'claim' }),
+      now: () => clock.now(),
+    };
+  }
+
+  private embeddedFeedHost(): EmbeddedFeedHost {
+    return {
+      ...this.feedHost(),
+      store: this.deps.store,
+      freeCountingOutcomes: () => this.limit - this.active.size - this.settler.size,
+      freeBesideBatch: () => this.limit - this.active.size - this.settler.queuedSize,
+      request: (limit, now) => this.claimRequest(limit, now),
+    };
+  }
+
+  /** Claim as many jobs as there are free slots (woken, on the timer, ...). Safe to call at any time; calls coalesce. */
   readonly pump = (): void => {
     if (this.state !== 'running') return;
-    if (this.claiming) {
-      this.claimAgain = true;
-      return;
-    }
-    // Outcomes not yet persisted still hold their slot: it bounds the unwritten backlog.
-    const free = this.limit - this.active.size - this.settler.size;
-    if (free <= 0) return;
-    this.claiming = true;
-    this.claimAgain = false;
-    const now = this.deps.clock.now();
-    this.deps.store
-      .claim(this.claimRequest(free, now))
-      .then(
-        ({ jobs, nextDueAt, breakerChanges }) => {
-          this.claiming = false;
-          this.reportBreakers(breakerChanges);
-          for (const job of jobs) this.startJob(job, now);
-          if (this.state !== 'running') return;
-          if (this.claimAgain || jobs.length === free) {
-            // more may be waiting; slots freed meanwhile are filled on the next pump
-            if (this.claimAgain) setImmediate(this.pump);
-            return;
-          }
-          this.armIdleTimer(nextDueAt);
-        },
-        (error: Error) => {
-          this.claiming = false;
-          this.deps.events.emit('worker:error', { workerId: this.id, error, during: 'claim' });
-          this.armIdleTimer(null);
-        },
-      );
+    this.feed.pump();
   };
+
+  /** After outcomes were written or a slot freed: like pump, but a drained queue waits for a wake-up. */
+  private refill(): void {
+    if (this.state !== 'running') return;
+    this.feed.refill();
+  }
+
+  /** A freed slot starts its next buffered job in this turn's immediate phase (coalesced). */
+  private pumpScheduled = false;
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.refill();
+    });
+  }
+
+  /** On stop: jobs claimed ahead and never started go back to the queue, their attempt not counted. */
+  private releasePrefetched(): void {
+    for (const job of this.feed.takeAll()) {
+      this.settler.add({ settlement: { id: job.id, workerId: this.id, attempt: job.attempt, outcome: { type: 'released' } }, onSettled: () => undefined });
+    }
+  }
 
   /**
    * Persists finished outcomes. In the steady state it also claims the next batch in the same
@@ -259,27 +295,10 @@ export class Worker {
    */
   private async writeOutcomes(batch: Settlement[]): Promise<SettleResult> {
     const now = this.deps.clock.now();
-    const free = this.limit - this.active.size - this.settler.queuedSize;
-    // A small batch is written on its own, so claims are not held up behind it (on a networked
-    // store they run at the same time on another connection): latency under light load. A batch
-    // of a busy worker also claims its successors in the same operation: throughput.
-    const small = batch.length < Math.max(2, this.limit / 4);
-    if (this.state !== 'running' || this.claiming || free <= 0 || (small && !this.deps.store.capabilities.embedded)) {
-      const settled = await this.deps.store.settle(batch, now);
-      this.reportBreakers(settled.breakerChanges);
-      return settled;
-    }
-    this.claiming = true;
-    try {
-      const { settled, claim } = await this.deps.store.settleAndClaim(batch, this.claimRequest(free, now));
-      this.reportBreakers(settled.breakerChanges);
-      this.reportBreakers(claim.breakerChanges);
-      for (const job of claim.jobs) this.startJob(job, now);
-      if (claim.jobs.length < free) this.armIdleTimer(claim.nextDueAt);
-      return settled;
-    } finally {
-      this.claiming = false;
-    }
+    if (this.feed instanceof EmbeddedFeed) return this.feed.write(batch, now);
+    const settled = await this.deps.store.settle(batch, now);
+    this.reportBreakers(settled.breakerChanges);
+    return settled;
   }
 
   private armIdleTimer(nextDueAt: number | null): void {
@@ -304,6 +323,7 @@ export class Worker {
     if (active.done) return;
     active.done = true;
     this.active.delete(active.id);
+    if (this.feed instanceof PipelinedFeed) this.pumpSoon();
     const settlement = { id: active.id, workerId: this.id, attempt: active.claimed.attempt, outcome };
     this.settler.add({
       settlement,

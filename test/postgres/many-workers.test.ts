@@ -53,6 +53,8 @@ test('four worker processes drain 20,000 jobs through random kill -9s: none lost
     const errors = all.flatMap((p) => p.events('worker-error')).slice(-10);
     throw new Error(`${(error as Error).message}\nstats: ${JSON.stringify(await tw.stats())}\nsome pending: ${JSON.stringify(stuck.map((j) => [j.id, j.state, j.attempt, j.workerId, j.leaseExpiresAt, j.runAt]))}\nworker errors: ${JSON.stringify(errors)}\nalive: ${alive.map((p) => `${p.label}:${p.alive}`).join(' ')}`);
   }
+  // a replacement spawned near the end may not have installed its signal handlers yet
+  for (const proc of alive) await proc.waitForEvent('ready', 20_000);
   for (const proc of alive) proc.kill('SIGTERM');
   for (const proc of alive) assert.equal((await proc.waitExit(15_000)).code, 0, h.diagnostics());
   assert.ok(kills >= 4, `workers were killed while work remained (${kills})`);

@@ -17,6 +17,7 @@ test('fills every default', () => {
     tags: [],
     autoscale: null,
     schedules: true,
+    prefetch: null,
   };
   assert.deepEqual(compileWorkerOptions(), defaults);
   assert.deepEqual(compileWorkerOptions({}), defaults);
@@ -35,6 +36,7 @@ test('compiles durations and keeps given values', () => {
       rescueInterval: '2s',
       handleSignals: true,
       schedules: false,
+      prefetch: 0,
     }),
     {
       concurrency: 4,
@@ -49,6 +51,7 @@ test('compiles durations and keeps given values', () => {
       tags: [],
       autoscale: null,
       schedules: false,
+      prefetch: 0,
     },
   );
 });
@@ -83,4 +86,11 @@ test('queues and unknown options are validated', () => {
   assertInvalid(() => compileWorkerOptions({ queues: ['bad queue'] }), /^expected queues\.0 to be /);
   assertInvalid(() => compileWorkerOptions({ concurency: 5 } as WorkerOptions), /^unknown option "concurency" in worker options; expected one of: concurrency, /);
   assertInvalid(() => compileWorkerOptions({ handleSignals: 'yes' as unknown as boolean }), 'expected handleSignals to be a boolean, got "yes"');
+});
+
+test('prefetch must be an integer from 0 to 100000', () => {
+  assert.equal(compileWorkerOptions({ prefetch: 250 }).prefetch, 250);
+  assertInvalid(() => compileWorkerOptions({ prefetch: -1 }), 'expected prefetch to be an integer from 0 to 100000, got -1');
+  assertInvalid(() => compileWorkerOptions({ prefetch: 2.5 }), 'expected prefetch to be an integer from 0 to 100000, got 2.5');
+  assertInvalid(() => compileWorkerOptions({ prefetch: '8' as unknown as number }), 'expected prefetch to be an integer from 0 to 100000, got "8"');
 });

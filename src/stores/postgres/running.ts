@@ -9,11 +9,16 @@ const OWNER = "id = $1 AND worker_id = $2 AND attempt = $3 AND state = 'running'
 export function createRunningOps(t: SchemaNames) {
   // A job past its timeout by more than a lease is no longer renewed: its handler is stuck (the
   // worker could not abort it), so the lease runs out and the lifeline takes the job back.
+  // Rows are locked in id order, as settles lock theirs: the worker writes outcomes while its
+  // heartbeat runs, and two writers locking the same rows in different orders can deadlock.
   const extend = {
     name: `${t.prefix}extend_leases`,
     // the registry heartbeat rides along (same statement, same moment)
-    text: `WITH ${heartbeatCte(t, '$1::text', '$3::bigint')} UPDATE ${t.jobs} SET lease_expires_at = $3::bigint + $2::bigint WHERE worker_id = $1 AND state = 'running'
-      AND (timeout_ms IS NULL OR started_at + timeout_ms + $2::bigint > $3::bigint)`,
+    text: `WITH ${heartbeatCte(t, '$1::text', '$3::bigint')} UPDATE ${t.jobs} j SET lease_expires_at = $3::bigint + $2::bigint FROM (
+        SELECT id FROM ${t.jobs} WHERE worker_id = $1 AND state = 'running'
+          AND (timeout_ms IS NULL OR started_at + timeout_ms + $2::bigint > $3::bigint)
+        ORDER BY id FOR UPDATE
+      ) owned WHERE j.id = owned.id`,
   };
   const owned = { name: `${t.prefix}owned`, text: `SELECT id FROM ${t.jobs} WHERE worker_id = $1 AND state = 'running' ORDER BY id`, rowMode: 'array' as const };
   const cancelRequests = {

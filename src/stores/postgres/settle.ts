@@ -81,9 +81,14 @@ export function settleCtes(t: SchemaNames): string {
           WHEN u.kind = 'released' THEN 'queued'
           ELSE u.kind END AS to_state,
         (u.kind = 'snoozed' AND EXISTS (SELECT 1 FROM ${t.waits} w WHERE w.job_id = j.id AND w.woken_at IS NOT NULL)) AS woken
-      FROM input u JOIN ${t.jobs} j ON j.id = u.id AND j.state = 'running' AND j.worker_id = u.worker_id AND j.attempt = u.attempt
-      ORDER BY j.id
-      FOR UPDATE OF j
+      -- One primary-key probe per outcome, in id order (the input is sorted), the fence checked on
+      -- the locked row. LIMIT keeps the fence out of the probe: with it, statistics taken while
+      -- nothing ran make the running index look free, and reading it walks every job the worker
+      -- ran since the last vacuum.
+      FROM input u CROSS JOIN LATERAL (
+        SELECT id, state, worker_id, attempt, checkpointed, cancel_requested FROM ${t.jobs} WHERE id = u.id LIMIT 1 FOR UPDATE
+      ) j
+      WHERE j.state = 'running' AND j.worker_id = u.worker_id AND j.attempt = u.attempt
     ), settled AS (
       UPDATE ${t.jobs} j SET
         state = x.to_state,

@@ -104,6 +104,8 @@ export class PostgresStore implements Store, ScheduleOperations {
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
   private readonly pool: pg.Pool | null;
+  /** claims only: sessions with synchronous_commit off (see createPool) */
+  private readonly claimPool: pg.Pool | null;
   private readonly db: Queryable;
   private readonly transact: Transact;
   private readonly ops: Ops;
@@ -119,6 +121,7 @@ export class PostgresStore implements Store, ScheduleOperations {
     this.local.setMaxListeners(0);
     if (bound) {
       this.pool = null;
+      this.claimPool = null;
       this.db = bound.client;
       this.ops = bound.ops;
       this.transact = (body) => body(bound.client);
@@ -129,6 +132,7 @@ export class PostgresStore implements Store, ScheduleOperations {
     }
     const pool = createPool(this.options);
     this.pool = pool;
+    this.claimPool = createPool(this.options, true);
     this.db = pool;
     this.ops = createOps(this.names);
     this.transact = (body) => inTransaction(pool, body);
@@ -167,6 +171,7 @@ export class PostgresStore implements Store, ScheduleOperations {
     await this.notifier?.flush();
     await this.listener?.stop();
     await this.pool.end().catch(() => undefined);
+    await this.claimPool?.end().catch(() => undefined);
   }
 
   /** Like the embedded store, the schema is created or upgraded on first use if `migrate` was not called. */
@@ -195,7 +200,7 @@ export class PostgresStore implements Store, ScheduleOperations {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     await this.ready();
-    const plain = await this.ops.claim(this.db, request);
+    const plain = await this.ops.claim(this.claimPool ?? this.db, request);
     return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
   }
 

@@ -1,0 +1,74 @@
+import type { ClaimedJob } from '../store/types.js';
+
+/** Weight of the newest sample in the moving averages. */
+const SMOOTHING = 0.3;
+/** Jobs kept ahead: enough for this many claim round trips at the current start rate. */
+const ROUND_TRIPS_AHEAD = 2;
+
+/**
+ * Jobs claimed ahead of free slots (networked stores), so a slot freed by a finished job starts
+ * the next one at once instead of after a round trip. The buffer is sized from what the worker
+ * actually starts: the start rate times the claim round trip, times two, within `cap`. A busy
+ * worker with short jobs keeps a few round trips of work in hand; a worker with slow jobs keeps
+ * about none, so it does not sit on jobs other workers could run. Buffered jobs are claimed
+ * (running, leased to this worker, renewed by its heartbeat); on stop they are released.
+ */
+export class PrefetchBuffer {
+  private readonly jobs: ClaimedJob[] = [];
+  private head = 0;
+  /** jobs started per ms, smoothed */
+  private rate = 0;
+  /** claim round trip in ms, smoothed */
+  private roundTrip = 0;
+  private started = 0;
+  private lastSample: number;
+
+  constructor(now: number) {
+    this.lastSample = now;
+  }
+
+  get size(): number {
+    return this.jobs.length - this.head;
+  }
+
+  push(jobs: readonly ClaimedJob[]): void {
+    for (const job of jobs) this.jobs.push(job);
+  }
+
+  take(): ClaimedJob | undefined {
+    if (this.head >= this.jobs.length) return undefined;
+    const job = this.jobs[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.jobs.length) {
+      this.jobs.splice(0, this.head);
+      this.head = 0;
+    }
+    this.started++;
+    return job;
+  }
+
+  /** Empties the buffer (shutdown: the jobs are released). */
+  takeAll(): ClaimedJob[] {
+    const rest = this.jobs.slice(this.head);
+    this.jobs.length = 0;
+    this.head = 0;
+    return rest;
+  }
+
+  /** Records a claim's round trip and the start rate since the previous one. */
+  noteClaim(sentAt: number, now: number): void {
+    const elapsed = now - this.lastSample;
+    if (elapsed > 0) {
+      this.rate = this.rate === 0 ? this.started / elapsed : this.rate + SMOOTHING * (this.started / elapsed - this.rate);
+      this.started = 0;
+      this.lastSample = now;
+    }
+    const trip = Math.max(0.1, now - sentAt);
+    this.roundTrip = this.roundTrip === 0 ? trip : this.roundTrip + SMOOTHING * (trip - this.roundTrip);
+  }
+
+  /** Jobs worth holding beyond the free slots now, at most `cap`. */
+  target(cap: number): number {
+    if (cap <= 0) return 0;
+    return Math.min(cap, Math.ceil(this.rate * this.roundTrip * ROUND_TRIPS_AHEAD));
+  }
+}
