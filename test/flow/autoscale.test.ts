@@ -1,21 +1,13 @@
-// Autoscaling on a real worker and SQLite: the pool grows under a burst and shrinks after it,
+// Autoscaling on a real worker and store (each store's pass): the pool grows under a burst and shrinks after it,
 // always within its bounds, and reports each decision as a `worker:scaled` event; manual scale(n).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Taskwright, type EngineEvents } from '../../dist/index.js';
 import { sqliteStore } from '../../dist/stores/sqlite/index.js';
-import { TEST_STORE } from '../support/test-store.js';
+import { StorePlace } from '../support/test-store.js';
 
-// These read the worker registry, which the PostgreSQL store does not keep yet
-// (capabilities.workerRegistry); they run on SQLite, so its pass alone covers them.
-const skip = TEST_STORE === 'postgres' ? 'the worker registry is SQLite-only for now; the SQLite pass runs these' : undefined;
-
-const dir = mkdtempSync(join(tmpdir(), 'tw-flow-autoscale-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
+const place = new StorePlace('flow-autoscale');
+after(() => place.cleanup());
 
 const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -25,8 +17,8 @@ const waitFor = async (check: () => boolean | Promise<boolean>, what: string, ti
   }
 };
 
-test('grows under a burst up to max and shrinks back to min after it, each decision an event', { skip }, async () => {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, `scale-${++n}.db`)) });
+test('grows under a burst up to max and shrinks back to min after it, each decision an event', async () => {
+  const tw = new Taskwright({ store: place.store() });
   let running = 0;
   let peak = 0;
   tw.register('work', async () => {
@@ -67,8 +59,8 @@ test('grows under a burst up to max and shrinks back to min after it, each decis
   }
 });
 
-test('manual scale(n): an event with reason manual; out of bounds is rejected and changes nothing', { skip }, async () => {
-  const tw = new Taskwright({ store: sqliteStore(join(dir, `scale-${++n}.db`)) });
+test('manual scale(n): an event with reason manual; out of bounds is rejected and changes nothing', async () => {
+  const tw = new Taskwright({ store: place.store() });
   tw.register('work', async () => undefined);
   const decisions: EngineEvents['worker:scaled'][] = [];
   tw.on('worker:scaled', (e) => decisions.push(e));
