@@ -1,97 +1,31 @@
-import { EventEmitter } from 'node:events';
-import type pg from 'pg';
-import { systemClock } from '../../core/clock.js';
-import type { EnqueueResult, NewJob } from '../../core/job.js';
-import { siblingModule } from '../../core/module-url.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from '../../store/schedule-types.js';
-import type { ScheduleOperations, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities, StoreReopenSpec } from '../../store/store.js';
+import type { ScheduleOperations, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities } from '../../store/store.js';
 import type {
-  CancelResult,
   CheckpointStats,
-  ClaimRequest,
-  ClaimResult,
   FlowChange,
   FlowSnapshot,
   Job,
   JobDetails,
   JobFilter,
-  JobLogEntry,
   NameStats,
-  PruneRequest,
   QueueStats,
-  RescuedJob,
-  SettleResult,
-  Settlement,
-  StepRecord,
-  StoredEvent,
   FeedEntry,
   FeedPage,
   StoreHealth,
   WorkerRecord,
 } from '../../store/types.js';
-import { createClaim } from './claim.js';
-import { createPool, inTransaction, type Queryable } from './connection.js';
-import { createControl } from './control.js';
-import { createEnqueue } from './enqueue.js';
-import { createFlowClaim } from './flow-claim.js';
-import { createFlowControl } from './flow-control.js';
-import { createEvents } from './events.js';
-import { createFeed } from './feed.js';
+import type { Queryable } from './connection.js';
 import { checkHealth } from './health.js';
-import { WakeListener } from './listener.js';
-import { WakeNotifier } from './notifier.js';
-import { createMaintenance } from './maintenance.js';
-import { migrateSchema } from './migrate.js';
-import { compilePostgresOptions, type CompiledPostgresOptions, type PostgresOptions } from './options.js';
-import { createReads } from './reads.js';
-import { createRunningOps } from './running.js';
-import { createSettleAndClaim } from './settle-and-claim.js';
-import { createSettle, freedFlow, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
-import { schemaNames, type SchemaNames } from './sql.js';
 import { createSqlQuery } from './sql-query.js';
-import { createSteps } from './steps.js';
-import { createSchedules } from './schedules.js';
-import { createTimers } from './timers.js';
-import { createWorkerRegistry } from './workers.js';
-
-/** The statements of one schema, built once and shared by a store and the views bound to clients. */
-function createOps(t: SchemaNames) {
-  const enqueue = createEnqueue(t, false);
-  return {
-    enqueue,
-    schedules: createSchedules(t, enqueue),
-    timers: createTimers(t),
-    /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
-    enqueueInCallerTransaction: createEnqueue(t, true),
-    claim: createClaim(t),
-    flowClaim: createFlowClaim(t),
-    flow: createFlowControl(t),
-    settle: createSettle(t),
-    settleAndClaim: createSettleAndClaim(t),
-    running: createRunningOps(t),
-    maintenance: createMaintenance(t),
-    control: createControl(t),
-    reads: createReads(t),
-    steps: createSteps(t),
-    events: createEvents(t),
-    feed: createFeed(t),
-    workers: createWorkerRegistry(t),
-  };
-}
-type Ops = ReturnType<typeof createOps>;
-
-/** Runs work in one transaction: on the pool, BEGIN/COMMIT on a pooled client; on a bound client, inside the caller's. */
-type Transact = <T>(body: (db: Queryable) => Promise<T>) => Promise<T>;
+import { PostgresStoreCore } from './store-core.js';
 
 /**
- * The PostgreSQL store: any number of processes on any number of hosts share one database. Hot
- * paths are single statements (claim, settle, settle-and-claim, enqueue) with batched unnest
- * parameters and prepared statements; claims take rows with FOR UPDATE SKIP LOCKED; wake-ups
- * travel by LISTEN/NOTIFY.
+ * The PostgreSQL store: any number of processes on any number of hosts share one database. The
+ * job lifecycle is in store-core.ts; this adds the reads and the optional capabilities (flow
+ * control, schedules and timers, the worker registry, the event feed, health, SQL queries).
  */
-export class PostgresStore implements Store, ScheduleOperations {
-  readonly driver = 'postgres';
+export class PostgresStore extends PostgresStoreCore implements Store, ScheduleOperations {
   readonly capabilities: StoreCapabilities = {
     crossProcessWakeups: true,
     embedded: false,
@@ -101,44 +35,7 @@ export class PostgresStore implements Store, ScheduleOperations {
     workerRegistry: true,
     flowControl: true,
   };
-  readonly options: CompiledPostgresOptions;
-  readonly names: SchemaNames;
-  private readonly pool: pg.Pool | null;
-  /** claims only: sessions with synchronous_commit off (see createPool) */
-  private readonly claimPool: pg.Pool | null;
-  private readonly db: Queryable;
-  private readonly transact: Transact;
-  private readonly ops: Ops;
-  private readonly local = new EventEmitter();
-  private readonly listener: WakeListener | null;
-  private readonly notifier: WakeNotifier | null;
-  private migrated: Promise<number[]> | null = null;
   private sqlQueryCache: ReturnType<typeof createSqlQuery> | null = null;
-
-  constructor(options: PostgresOptions | string, bound?: { client: Queryable; ops: Ops; parent: PostgresStore }) {
-    this.options = compilePostgresOptions(options);
-    this.names = schemaNames(this.options.schema);
-    this.local.setMaxListeners(0);
-    if (bound) {
-      this.pool = null;
-      this.claimPool = null;
-      this.db = bound.client;
-      this.ops = bound.ops;
-      this.transact = (body) => body(bound.client);
-      this.listener = null;
-      this.notifier = null;
-      this.migrated = Promise.resolve([]);
-      return;
-    }
-    const pool = createPool(this.options);
-    this.pool = pool;
-    this.claimPool = createPool(this.options, true);
-    this.db = pool;
-    this.ops = createOps(this.names);
-    this.transact = (body) => inTransaction(pool, body);
-    this.listener = new WakeListener(this.options.connectionString, this.names.channel, this.options.listenerRetryMs);
-    this.notifier = new WakeNotifier(pool, this.names.channel);
-  }
 
   /**
    * A view of this store whose operations run on `client`, typically inside your own transaction:
@@ -149,203 +46,7 @@ export class PostgresStore implements Store, ScheduleOperations {
     return new PostgresStore(this.options, { client, ops: this.ops, parent: this });
   }
 
-  async migrate(): Promise<void> {
-    await this.migrateAndReport();
-  }
-
-  /** Versions applied by this call's migration (empty when the schema was current). */
-  migrateAndReport(): Promise<number[]> {
-    if (!this.pool) return Promise.resolve([]);
-    const pool = this.pool;
-    // One migration per store instance; a failed one is tried again on the next call.
-    this.migrated ??= migrateSchema(pool, this.names, systemClock.now()).catch((error: unknown) => {
-      this.migrated = null;
-      throw error;
-    });
-    return this.migrated;
-  }
-
-  async close(): Promise<void> {
-    this.local.removeAllListeners();
-    if (!this.pool) return;
-    await this.notifier?.flush();
-    await this.listener?.stop();
-    await this.pool.end().catch(() => undefined);
-    await this.claimPool?.end().catch(() => undefined);
-  }
-
-  /** Like the embedded store, the schema is created or upgraded on first use if `migrate` was not called. */
-  private ready(): Promise<unknown> {
-    return this.migrated ?? this.migrateAndReport();
-  }
-
-  private wake(): void {
-    this.local.emit('wake');
-  }
-
-  async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
-    await this.ready();
-    if (jobs.length === 0) return [];
-    const enqueue = this.pool ? this.ops.enqueue : this.ops.enqueueInCallerTransaction;
-    const results = enqueue.needsTransaction(jobs)
-      ? await this.transact((db) => enqueue.insertKeyed(db, jobs, now))
-      : await enqueue.insertPlain(this.db, jobs, now);
-    // a bound view's jobs are not visible before the caller commits: its in-statement NOTIFY wakes workers then
-    if (this.pool) {
-      this.wake();
-      this.notifier?.notify();
-    }
-    return results;
-  }
-
-  async claim(request: ClaimRequest): Promise<ClaimResult> {
-    await this.ready();
-    const plain = await this.ops.claim(this.claimPool ?? this.db, request);
-    return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
-  }
-
-  /** A claim inside a transaction the caller holds: the plain statement, else through the flow gate. */
-  private async claimIn(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
-    const plain = await this.ops.claim(db, request);
-    return plain.gated ? this.ops.flowClaim(db, request) : plain.claim;
-  }
-
-  async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
-    await this.ready();
-    const params = settleParams(settlements, now);
-    if ((params[1] as number[]).length === 0) return { applied: [], cancelled: [] };
-    const statement = mayBeClaimableAtOnce(settlements, now) ? this.ops.settle.notifying : this.ops.settle.quiet;
-    const rows = settlements.some((s) => s.outcome.type === 'snoozed')
-      ? await this.transact(async (db) => {
-          await this.lockJobs(db, params[1] as number[]);
-          return (await db.query<SettledRow>({ ...statement, values: params })).rows;
-        })
-      : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
-    if (statement === this.ops.settle.notifying) this.wake();
-    const result = toSettleResult(rows);
-    // held jobs in any process may start now
-    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
-    return result;
-  }
-
-  /**
-   * Locks job rows before a statement reads other tables about them: a snooze must see an event
-   * mark committed by a sendEvent that held the row just before (see events.ts).
-   */
-  private async lockJobs(db: Queryable, ids: readonly number[]): Promise<void> {
-    await db.query({ name: `${this.names.prefix}lock_jobs`, text: `SELECT id FROM ${this.names.jobs} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, values: [ids] });
-  }
-
-  async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
-    await this.ready();
-    // A snooze must lock its row before reading event marks (see lockJobs): the transaction below.
-    if (!mayBeClaimableAtOnce(settlements, request.now) && !settlements.some((s) => s.outcome.type === 'snoozed')) {
-      const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
-      // held jobs in other processes may start now (this one claims next by itself)
-      if (freed) this.notifier?.notify();
-      // the settle part is committed; the claim goes through the flow gate in a transaction of its own
-      return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
-    }
-    // the claim must see what the settle made claimable: two statements in one transaction
-    const result = await this.transact(async (db) => {
-      const params = settleParams(settlements, request.now);
-      await this.lockJobs(db, params[1] as number[]);
-      const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
-      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request) };
-    });
-    this.wake();
-    return result;
-  }
-
-  async extendLeases(workerId: string, leaseMs: number, now: number): Promise<number> {
-    await this.ready();
-    return this.ops.running.extendLeases(this.db, workerId, leaseMs, now);
-  }
-
-  async runningJobIds(workerId: string): Promise<string[]> {
-    await this.ready();
-    return this.ops.running.runningJobIds(this.db, workerId);
-  }
-
-  async cancellationRequests(workerId: string): Promise<string[]> {
-    await this.ready();
-    return this.ops.running.cancellationRequests(this.db, workerId);
-  }
-
-  async saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): Promise<boolean> {
-    await this.ready();
-    return this.ops.running.saveProgress(this.db, jobId, workerId, attempt, progressJson, now);
-  }
-
-  async appendLogs(entries: readonly JobLogEntry[]): Promise<void> {
-    await this.ready();
-    return this.ops.running.appendLogs(this.db, entries);
-  }
-
-  async saveStep(jobId: string, workerId: string, attempt: number, step: StepRecord): Promise<boolean> {
-    await this.ready();
-    return this.ops.steps.saveStep(this.db, jobId, workerId, attempt, step);
-  }
-
-  async listSteps(jobId: string): Promise<StepRecord[]> {
-    await this.ready();
-    return this.ops.steps.listSteps(this.db, jobId);
-  }
-
-  async waitForEvent(jobId: string, workerId: string, attempt: number, stepId: string, event: string): Promise<boolean> {
-    await this.ready();
-    return this.ops.events.waitForEvent(this.db, jobId, workerId, attempt, stepId, event);
-  }
-
-  async sendEvent(name: string, dataJson: string, now: number): Promise<{ event: StoredEvent; woken: number }> {
-    await this.ready();
-    const sent = await this.transact((db) => this.ops.events.sendEvent(db, name, dataJson, now));
-    if (sent.woken > 0 && this.pool) this.wake();
-    return sent;
-  }
-
-  async listEvents(name: string, since: number, limit: number): Promise<StoredEvent[]> {
-    await this.ready();
-    return this.ops.events.listEvents(this.db, name, since, limit);
-  }
-
-  async rescueExpired(now: number, limit: number): Promise<RescuedJob[]> {
-    await this.ready();
-    const rescued = await this.ops.maintenance.rescueExpired(this.db, now, limit);
-    if (rescued.length && this.pool) this.wake();
-    return rescued;
-  }
-
-  async prune(request: PruneRequest): Promise<{ jobs: number }> {
-    await this.ready();
-    return this.ops.maintenance.prune(this.db, request);
-  }
-
-  async cancel(jobId: string, now: number): Promise<CancelResult> {
-    await this.ready();
-    return this.transact((db) => this.ops.control.cancel(db, jobId, now));
-  }
-
-  async retry(jobId: string, now: number): Promise<Job> {
-    await this.ready();
-    const job = await this.transact((db) => this.ops.control.retry(db, jobId, now));
-    if (this.pool) this.wake();
-    return job;
-  }
-
-  async setBudget(jobId: string, budgetJson: string | null, now: number): Promise<Job> {
-    await this.ready();
-    const job = await this.transact((db) => this.ops.control.setBudget(db, jobId, budgetJson, now));
-    if (this.pool) this.wake();
-    return job;
-  }
-
-  async redrive(ids: readonly string[] | 'all', now: number): Promise<string[]> {
-    await this.ready();
-    const moved = await this.transact((db) => this.ops.control.redrive(db, ids, now));
-    if (moved.length && this.pool) this.wake();
-    return moved;
-  }
+  // --- reads
 
   async getJob(jobId: string): Promise<Job | null> {
     await this.ready();
@@ -399,13 +100,6 @@ export class PostgresStore implements Store, ScheduleOperations {
   async queueDepth(queues: readonly string[]): Promise<number> {
     await this.ready();
     return this.ops.flow.queueDepth(this.db, queues);
-  }
-
-  /** Wakes this process's listeners now and other processes' after the commit. */
-  private wakeEverywhere(): void {
-    if (!this.pool) return;
-    this.wake();
-    this.notifier?.notify();
   }
 
   // --- schedules and timers (capabilities.schedules)
@@ -519,28 +213,4 @@ export class PostgresStore implements Store, ScheduleOperations {
     this.sqlQueryCache ??= createSqlQuery(this.pool, this.names);
     return this.sqlQueryCache(sql, params, options);
   }
-
-  onWake(listener: () => void): () => void {
-    this.local.on('wake', listener);
-    const unlisten = this.listener?.subscribe(listener);
-    let subscribed = true;
-    return () => {
-      if (!subscribed) return;
-      subscribed = false;
-      this.local.off('wake', listener);
-      unlisten?.();
-    };
-  }
-
-  /** The heartbeat thread opens its own small pool on the same database and schema. */
-  reopenSpec(): StoreReopenSpec | null {
-    if (!this.pool) return null;
-    return {
-      module: siblingModule(import.meta.url, 'index').href,
-      exportName: 'postgresStore',
-      options: { connectionString: this.options.connectionString, schema: this.options.schema, poolSize: 1 },
-    };
-  }
 }
-
-

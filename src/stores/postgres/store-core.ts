@@ -1,0 +1,344 @@
+import { EventEmitter } from 'node:events';
+import type pg from 'pg';
+import { systemClock } from '../../core/clock.js';
+import type { EnqueueResult, NewJob } from '../../core/job.js';
+import { siblingModule } from '../../core/module-url.js';
+import type { StoreReopenSpec } from '../../store/store.js';
+import type {
+  CancelResult,
+  ClaimRequest,
+  ClaimResult,
+  Job,
+  JobLogEntry,
+  PruneRequest,
+  RescuedJob,
+  SettleResult,
+  Settlement,
+  StepRecord,
+  StoredEvent,
+} from '../../store/types.js';
+import { createClaim } from './claim.js';
+import { createPool, inTransaction, type Queryable } from './connection.js';
+import { createControl } from './control.js';
+import { createEnqueue } from './enqueue.js';
+import { createFlowClaim } from './flow-claim.js';
+import { createFlowControl } from './flow-control.js';
+import { createEvents } from './events.js';
+import { createFeed } from './feed.js';
+import { WakeListener } from './listener.js';
+import { WakeNotifier } from './notifier.js';
+import { createMaintenance } from './maintenance.js';
+import { migrateSchema } from './migrate.js';
+import { compilePostgresOptions, type CompiledPostgresOptions, type PostgresOptions } from './options.js';
+import { createReads } from './reads.js';
+import { createRunningOps } from './running.js';
+import { createSettleAndClaim } from './settle-and-claim.js';
+import { createSettle, freedFlow, mayBeClaimableAtOnce, settleParams, toSettleResult, type SettledRow } from './settle.js';
+import { schemaNames, type SchemaNames } from './sql.js';
+import { createSteps } from './steps.js';
+import { createSchedules } from './schedules.js';
+import { createTimers } from './timers.js';
+import { createWorkerRegistry } from './workers.js';
+
+/** The statements of one schema, built once and shared by a store and the views bound to clients. */
+export function createOps(t: SchemaNames) {
+  const enqueue = createEnqueue(t, false);
+  return {
+    enqueue,
+    schedules: createSchedules(t, enqueue),
+    timers: createTimers(t),
+    /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
+    enqueueInCallerTransaction: createEnqueue(t, true),
+    claim: createClaim(t),
+    flowClaim: createFlowClaim(t),
+    flow: createFlowControl(t),
+    settle: createSettle(t),
+    settleAndClaim: createSettleAndClaim(t),
+    running: createRunningOps(t),
+    maintenance: createMaintenance(t),
+    control: createControl(t),
+    reads: createReads(t),
+    steps: createSteps(t),
+    events: createEvents(t),
+    feed: createFeed(t),
+    workers: createWorkerRegistry(t),
+  };
+}
+export type Ops = ReturnType<typeof createOps>;
+
+/** Runs work in one transaction: on the pool, BEGIN/COMMIT on a pooled client; on a bound client, inside the caller's. */
+export type Transact = <T>(body: (db: Queryable) => Promise<T>) => Promise<T>;
+
+/**
+ * What every PostgreSQL store does, whatever its optional capabilities: connections, migration,
+ * wake-ups, and the job lifecycle (enqueue, claim, settle, leases, journal, events, control).
+ * Hot paths are single statements with batched unnest parameters and prepared statements; claims
+ * take rows with FOR UPDATE SKIP LOCKED; wake-ups travel by LISTEN/NOTIFY.
+ */
+export abstract class PostgresStoreCore {
+  readonly driver = 'postgres';
+  readonly options: CompiledPostgresOptions;
+  readonly names: SchemaNames;
+  protected readonly pool: pg.Pool | null;
+  /** claims only: sessions with synchronous_commit off (see createPool) */
+  protected readonly claimPool: pg.Pool | null;
+  protected readonly db: Queryable;
+  protected readonly transact: Transact;
+  protected readonly ops: Ops;
+  protected readonly local = new EventEmitter();
+  protected readonly listener: WakeListener | null;
+  protected readonly notifier: WakeNotifier | null;
+  private migrated: Promise<number[]> | null = null;
+
+  constructor(options: PostgresOptions | string, bound?: { client: Queryable; ops: Ops; parent: PostgresStoreCore }) {
+    this.options = compilePostgresOptions(options);
+    this.names = schemaNames(this.options.schema);
+    this.local.setMaxListeners(0);
+    if (bound) {
+      this.pool = null;
+      this.claimPool = null;
+      this.db = bound.client;
+      this.ops = bound.ops;
+      this.transact = (body) => body(bound.client);
+      this.listener = null;
+      this.notifier = null;
+      this.migrated = Promise.resolve([]);
+      return;
+    }
+    const pool = createPool(this.options);
+    this.pool = pool;
+    this.claimPool = createPool(this.options, true);
+    this.db = pool;
+    this.ops = createOps(this.names);
+    this.transact = (body) => inTransaction(pool, body);
+    this.listener = new WakeListener(this.options.connectionString, this.names.channel, this.options.listenerRetryMs);
+    this.notifier = new WakeNotifier(pool, this.names.channel);
+  }
+
+  async migrate(): Promise<void> {
+    await this.migrateAndReport();
+  }
+
+  /** Versions applied by this call's migration (empty when the schema was current). */
+  migrateAndReport(): Promise<number[]> {
+    if (!this.pool) return Promise.resolve([]);
+    const pool = this.pool;
+    // One migration per store instance; a failed one is tried again on the next call.
+    this.migrated ??= migrateSchema(pool, this.names, systemClock.now()).catch((error: unknown) => {
+      this.migrated = null;
+      throw error;
+    });
+    return this.migrated;
+  }
+
+  async close(): Promise<void> {
+    this.local.removeAllListeners();
+    if (!this.pool) return;
+    await this.notifier?.flush();
+    await this.listener?.stop();
+    await this.pool.end().catch(() => undefined);
+    await this.claimPool?.end().catch(() => undefined);
+  }
+
+  /** Like the embedded store, the schema is created or upgraded on first use if `migrate` was not called. */
+  protected ready(): Promise<unknown> {
+    return this.migrated ?? this.migrateAndReport();
+  }
+
+  protected wake(): void {
+    this.local.emit('wake');
+  }
+
+  async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
+    await this.ready();
+    if (jobs.length === 0) return [];
+    const enqueue = this.pool ? this.ops.enqueue : this.ops.enqueueInCallerTransaction;
+    const results = enqueue.needsTransaction(jobs)
+      ? await this.transact((db) => enqueue.insertKeyed(db, jobs, now))
+      : await enqueue.insertPlain(this.db, jobs, now);
+    // a bound view's jobs are not visible before the caller commits: its in-statement NOTIFY wakes workers then
+    if (this.pool) {
+      this.wake();
+      this.notifier?.notify();
+    }
+    return results;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    await this.ready();
+    const plain = await this.ops.claim(this.claimPool ?? this.db, request);
+    return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
+  }
+
+  /** A claim inside a transaction the caller holds: the plain statement, else through the flow gate. */
+  protected async claimIn(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
+    const plain = await this.ops.claim(db, request);
+    return plain.gated ? this.ops.flowClaim(db, request) : plain.claim;
+  }
+
+  async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
+    await this.ready();
+    const params = settleParams(settlements, now);
+    if ((params[1] as number[]).length === 0) return { applied: [], cancelled: [] };
+    const statement = mayBeClaimableAtOnce(settlements, now) ? this.ops.settle.notifying : this.ops.settle.quiet;
+    const rows = settlements.some((s) => s.outcome.type === 'snoozed')
+      ? await this.transact(async (db) => {
+          await this.lockJobs(db, params[1] as number[]);
+          return (await db.query<SettledRow>({ ...statement, values: params })).rows;
+        })
+      : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
+    if (statement === this.ops.settle.notifying) this.wake();
+    const result = toSettleResult(rows);
+    // held jobs in any process may start now
+    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
+    return result;
+  }
+
+  /**
+   * Locks job rows before a statement reads other tables about them: a snooze must see an event
+   * mark committed by a sendEvent that held the row just before (see events.ts).
+   */
+  protected async lockJobs(db: Queryable, ids: readonly number[]): Promise<void> {
+    await db.query({ name: `${this.names.prefix}lock_jobs`, text: `SELECT id FROM ${this.names.jobs} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`, values: [ids] });
+  }
+
+  async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
+    await this.ready();
+    // A snooze must lock its row before reading event marks (see lockJobs): the transaction below.
+    if (!mayBeClaimableAtOnce(settlements, request.now) && !settlements.some((s) => s.outcome.type === 'snoozed')) {
+      const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
+      // held jobs in other processes may start now (this one claims next by itself)
+      if (freed) this.notifier?.notify();
+      // the settle part is committed; the claim goes through the flow gate in a transaction of its own
+      return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
+    }
+    // the claim must see what the settle made claimable: two statements in one transaction
+    const result = await this.transact(async (db) => {
+      const params = settleParams(settlements, request.now);
+      await this.lockJobs(db, params[1] as number[]);
+      const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
+      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request) };
+    });
+    this.wake();
+    return result;
+  }
+
+  async extendLeases(workerId: string, leaseMs: number, now: number): Promise<number> {
+    await this.ready();
+    return this.ops.running.extendLeases(this.db, workerId, leaseMs, now);
+  }
+
+  async runningJobIds(workerId: string): Promise<string[]> {
+    await this.ready();
+    return this.ops.running.runningJobIds(this.db, workerId);
+  }
+
+  async cancellationRequests(workerId: string): Promise<string[]> {
+    await this.ready();
+    return this.ops.running.cancellationRequests(this.db, workerId);
+  }
+
+  async saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): Promise<boolean> {
+    await this.ready();
+    return this.ops.running.saveProgress(this.db, jobId, workerId, attempt, progressJson, now);
+  }
+
+  async appendLogs(entries: readonly JobLogEntry[]): Promise<void> {
+    await this.ready();
+    return this.ops.running.appendLogs(this.db, entries);
+  }
+
+  async saveStep(jobId: string, workerId: string, attempt: number, step: StepRecord): Promise<boolean> {
+    await this.ready();
+    return this.ops.steps.saveStep(this.db, jobId, workerId, attempt, step);
+  }
+
+  async listSteps(jobId: string): Promise<StepRecord[]> {
+    await this.ready();
+    return this.ops.steps.listSteps(this.db, jobId);
+  }
+
+  async waitForEvent(jobId: string, workerId: string, attempt: number, stepId: string, event: string): Promise<boolean> {
+    await this.ready();
+    return this.ops.events.waitForEvent(this.db, jobId, workerId, attempt, stepId, event);
+  }
+
+  async sendEvent(name: string, dataJson: string, now: number): Promise<{ event: StoredEvent; woken: number }> {
+    await this.ready();
+    const sent = await this.transact((db) => this.ops.events.sendEvent(db, name, dataJson, now));
+    if (sent.woken > 0 && this.pool) this.wake();
+    return sent;
+  }
+
+  async listEvents(name: string, since: number, limit: number): Promise<StoredEvent[]> {
+    await this.ready();
+    return this.ops.events.listEvents(this.db, name, since, limit);
+  }
+
+  async rescueExpired(now: number, limit: number): Promise<RescuedJob[]> {
+    await this.ready();
+    const rescued = await this.ops.maintenance.rescueExpired(this.db, now, limit);
+    if (rescued.length && this.pool) this.wake();
+    return rescued;
+  }
+
+  async prune(request: PruneRequest): Promise<{ jobs: number }> {
+    await this.ready();
+    return this.ops.maintenance.prune(this.db, request);
+  }
+
+  async cancel(jobId: string, now: number): Promise<CancelResult> {
+    await this.ready();
+    return this.transact((db) => this.ops.control.cancel(db, jobId, now));
+  }
+
+  async retry(jobId: string, now: number): Promise<Job> {
+    await this.ready();
+    const job = await this.transact((db) => this.ops.control.retry(db, jobId, now));
+    if (this.pool) this.wake();
+    return job;
+  }
+
+  async setBudget(jobId: string, budgetJson: string | null, now: number): Promise<Job> {
+    await this.ready();
+    const job = await this.transact((db) => this.ops.control.setBudget(db, jobId, budgetJson, now));
+    if (this.pool) this.wake();
+    return job;
+  }
+
+  async redrive(ids: readonly string[] | 'all', now: number): Promise<string[]> {
+    await this.ready();
+    const moved = await this.transact((db) => this.ops.control.redrive(db, ids, now));
+    if (moved.length && this.pool) this.wake();
+    return moved;
+  }
+
+  /** Wakes this process's listeners now and other processes' after the commit. */
+  protected wakeEverywhere(): void {
+    if (!this.pool) return;
+    this.wake();
+    this.notifier?.notify();
+  }
+
+  onWake(listener: () => void): () => void {
+    this.local.on('wake', listener);
+    const unlisten = this.listener?.subscribe(listener);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.local.off('wake', listener);
+      unlisten?.();
+    };
+  }
+
+  /** The heartbeat thread opens its own small pool on the same database and schema. */
+  reopenSpec(): StoreReopenSpec | null {
+    if (!this.pool) return null;
+    return {
+      module: siblingModule(import.meta.url, 'index').href,
+      exportName: 'postgresStore',
+      options: { connectionString: this.options.connectionString, schema: this.options.schema, poolSize: 1 },
+    };
+  }
+}
