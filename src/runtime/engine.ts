@@ -22,6 +22,7 @@ import { ScheduleService, scheduleStore } from './schedules.js';
 import { TimerService } from './timers.js';
 import { compileWorkerOptions, type WorkerOptions } from './worker-options.js';
 import { Worker } from './worker.js';
+import { drainWith } from './drain.js';
 
 export interface TaskwrightOptions {
   store: Store;
@@ -224,38 +225,7 @@ export class Taskwright {
   async drain(options: DrainOptions = {}): Promise<{ settled: number }> {
     const { timeout, ...workerOptions } = options;
     const timeoutMs = parseDuration(timeout ?? '30s', 'timeout');
-    const worker = this.worker({ pollInterval: 20, ...workerOptions });
-    let settled = 0;
-    const count = () => settled++;
-    const offs = (['job:completed', 'job:retrying', 'job:failed', 'job:cancelled', 'job:snoozed'] as const).map((e) => this.events.on(e, count));
-    await worker.start();
-    const deadline = Date.now() + timeoutMs;
-    try {
-      // The store is read in several steps while the worker keeps claiming, so a job can move
-      // between two reads (e.g. claimed from scheduled to running while a networked store answers).
-      // Idle counts only when seen twice in a row with the worker holding nothing before and after.
-      let idleChecks = 0;
-      for (;;) {
-        const workerIdleBefore = worker.isIdle;
-        // running in the store too: an outcome may be finished here but not yet written
-        const runnable =
-          (await this.store.listJobs({ state: 'queued', limit: 1 })).length +
-          (await this.store.listJobs({ state: 'running', limit: 1 })).length +
-          worker.running;
-        const dueBeforeDeadline = (await this.store.stats(this.clock.now())).some((q) => q.counts.scheduled > 0)
-          ? (await this.store.listJobs({ state: 'scheduled', limit: 1000 })).some((j) => j.runAt <= this.clock.now() + (deadline - Date.now()))
-          : false;
-        const idle = workerIdleBefore && worker.isIdle && runnable === 0 && !dueBeforeDeadline;
-        idleChecks = idle ? idleChecks + 1 : 0;
-        if (idleChecks >= 2) break;
-        if (Date.now() > deadline) throw new ValidationError(`drain did not finish within ${timeoutMs}ms`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    } finally {
-      offs.forEach((off) => off());
-      await worker.stop(0);
-    }
-    return { settled };
+    return drainWith(this.worker({ pollInterval: 20, ...workerOptions }), this, timeoutMs);
   }
 
   async getJob(id: string): Promise<Job> {

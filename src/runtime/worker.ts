@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
 import type { Clock } from '../core/clock.js';
-import { JobCancelledError, JobTimeoutError, ShutdownError, TaskwrightError, ValidationError, describeValue } from '../core/errors.js';
+import { ShutdownError, ValidationError, describeValue } from '../core/errors.js';
 import type { BreakerChange } from '../core/flow.js';
 import { newWorkerId } from '../core/ids.js';
 import type { Store } from '../store/store.js';
@@ -11,13 +10,14 @@ import { ActiveJob, executeJob, type ExecutorDeps } from './executor.js';
 import type { HandlerRegistry } from './handlers.js';
 import { LeaseKeeper } from './heartbeat.js';
 import { isEndState, runEndHooks, type EndHookTools } from './end-hooks.js';
-import { outcomeForError, toJobError } from './outcome.js';
 import { Settler } from './settler.js';
 import { PipelinedFeed, type FeedHost } from './worker-feed.js';
 import { EmbeddedFeed, type EmbeddedFeedHost } from './worker-feed-embedded.js';
 import { reportOutcome } from './report-outcome.js';
 import type { ScheduleRunner } from './scheduler.js';
 import type { CompiledWorkerOptions } from './worker-options.js';
+import { workerRecord } from './worker-record.js';
+import { abortCancelled, abortLeaseLost, abortTimedOut, type Abort } from './worker-supervision.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -141,20 +141,7 @@ export class Worker {
     if (!store.capabilities.workerRegistry || !store.saveWorker) return;
     const now = this.deps.clock.now();
     try {
-      await store.saveWorker({
-        id: this.id,
-        host: hostname(),
-        pid: process.pid,
-        queues: this.options.queues,
-        tags: this.options.tags,
-        concurrency: this.limit,
-        autoscale: this.options.autoscale ? { min: this.options.autoscale.min, max: this.options.autoscale.max } : null,
-        state,
-        startedAt: this.startedAt,
-        heartbeatAt: now,
-        deadAfterMs: this.options.leaseMs,
-        running: this.active.size,
-      });
+      await store.saveWorker(workerRecord({ id: this.id, options: this.options, concurrency: this.limit, state, startedAt: this.startedAt, running: this.active.size }, now));
     } catch (error) {
       this.deps.events.emit('worker:error', { workerId: this.id, error: error as Error, during: 'register' });
     }
@@ -365,31 +352,15 @@ export class Worker {
     this.tickBusy = true;
     const now = this.deps.clock.now();
     try {
-      for (const active of this.active.values()) {
-        if (active.deadline !== null && now >= active.deadline) {
-          const timeoutMs = active.claimed.timeoutMs ?? 0;
-          const error = new JobTimeoutError(timeoutMs);
-          this.abort(active, error, outcomeForError(active.claimed, error, now));
-        }
-      }
+      const abort: Abort = (active, reason, outcome) => this.abort(active, reason, outcome);
+      abortTimedOut(this.active.values(), now, abort);
       if (this.active.size > 0 && now - this.lastCancelPoll >= this.options.cancelPollMs) {
         this.lastCancelPoll = now;
-        for (const id of await this.deps.store.cancellationRequests(this.id)) {
-          const active = this.active.get(id);
-          if (active) this.abort(active, new JobCancelledError(id), { type: 'cancelled', error: toJobError(new JobCancelledError(id), active.claimed.attempt, now) });
-        }
+        await abortCancelled(this.deps.store, this.id, this.active, now, abort);
       }
       if (this.active.size > 0 && now - this.lastOwnershipCheck >= this.options.heartbeatMs) {
         this.lastOwnershipCheck = now;
-        // Only jobs already in hand when the query is sent: their claims have committed, so the
-        // answer must list them. A claim answered while the query runs may not be in it yet.
-        const candidates = [...this.active.values()];
-        const owned = new Set(await this.deps.store.runningJobIds(this.id));
-        for (const active of candidates) {
-          if (!owned.has(active.id) && !active.done && active.startedAt < now) {
-            this.abort(active, new TaskwrightError('lease_lost', `job ${active.id} lease was lost`), null);
-          }
-        }
+        await abortLeaseLost(this.deps.store, this.id, this.active, now, abort);
       }
       if (this.autoscaler && this.state === 'running') await this.autoscale(now);
       // due schedules: the runner asks the store only when something may be due

@@ -1,24 +1,8 @@
 import type { Job, JobState } from '../core/job.js';
 import type { Taskwright } from '../runtime/engine.js';
-import { runHistory, type RunStatus } from '../workflow/run-view.js';
-
-/** The job states a run in each status can be in (a run's status is derived from its job and history). */
-const JOB_STATES_OF: Record<RunStatus, JobState[]> = {
-  pending: ['queued', 'scheduled'],
-  running: ['running', 'scheduled', 'queued'],
-  paused: ['scheduled', 'queued'],
-  completed: ['completed'],
-  failed: ['failed', 'dead'],
-  cancelled: ['cancelled'],
-};
-const ENDED: Partial<Record<JobState, RunStatus>> = { completed: 'completed', failed: 'failed', dead: 'failed', cancelled: 'cancelled' };
+import { RUN_JOB_STATES, runStatusOf, type RunStatus } from '../workflow/run-view.js';
 
 export type RunSummary = Job & { runStatus: RunStatus };
-
-async function runStatusOf(engine: Taskwright, job: Job): Promise<RunStatus> {
-  const known = ENDED[job.state] ?? (job.state === 'running' ? 'running' : undefined);
-  return known ?? runHistory((await engine.getJobDetails(job.id)).transitions).at(-1)?.to ?? 'pending';
-}
 
 /** Orders ids numerically when both are numbers (SQLite, PostgreSQL), else as text. */
 export function compareIds(a: string, b: string): number {
@@ -34,7 +18,7 @@ export async function pageRuns(
   engine: Taskwright,
   query: { workflows: readonly string[]; status?: RunStatus; limit: number; before?: string },
 ): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
-  const states: (JobState | undefined)[] = query.status ? JOB_STATES_OF[query.status] : [undefined];
+  const states: (JobState | undefined)[] = query.status ? RUN_JOB_STATES[query.status] : [undefined];
   const runs: RunSummary[] = [];
   let cursor = query.before;
   if (query.workflows.length === 0) return { runs, nextCursor: null };

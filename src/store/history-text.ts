@@ -1,4 +1,5 @@
 import type { JobState, JobTransition } from '../core/job.js';
+import type { Outcome } from './types.js';
 
 /**
  * The transition history format every driver stores in the job row: one line per transition,
@@ -33,4 +34,22 @@ export function parseHistory(jobId: string, text: string | null): JobTransition[
     });
   }
   return transitions;
+}
+
+/** The reason an outcome records in the history line it appends (none for a completion). */
+export function outcomeReason(outcome: Outcome): string | null {
+  switch (outcome.type) {
+    case 'completed':
+      return null;
+    case 'retry':
+    case 'failed':
+    case 'dead':
+      return historyReason(outcome.error.message);
+    case 'cancelled':
+      return historyReason(outcome.error?.message ?? 'cancelled');
+    case 'snoozed':
+      return historyReason(outcome.reason ?? 'snoozed');
+    case 'released':
+      return 'released';
+  }
 }

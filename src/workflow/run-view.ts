@@ -159,7 +159,7 @@ export async function getRun(engine: Taskwright, runId: string): Promise<RunView
 }
 
 /** The job states a run in `status` can be in (a run's status is derived from its job). */
-const CANDIDATES: Record<RunStatus, JobState[]> = {
+export const RUN_JOB_STATES: Record<RunStatus, JobState[]> = {
   pending: ['queued', 'scheduled'],
   running: ['running', 'scheduled', 'queued'],
   paused: ['scheduled', 'queued'],
@@ -168,15 +168,20 @@ const CANDIDATES: Record<RunStatus, JobState[]> = {
   cancelled: ['cancelled'],
 };
 
+/** A run's status: from its job's state when that decides it, else from its run history (one read). */
+export async function runStatusOf(engine: Taskwright, job: Job): Promise<RunStatus> {
+  const known = ENDED[job.state] ?? (job.state === 'running' ? 'running' : undefined);
+  return known ?? runHistory((await engine.getJobDetails(job.id)).transitions).at(-1)?.to ?? 'pending';
+}
+
 /** Runs newest first, optionally of one workflow and in one run status. */
 export async function listRuns(engine: Taskwright, filter: { workflow?: string; status?: RunStatus; limit?: number } = {}): Promise<Array<Job & { runStatus: RunStatus }>> {
   const limit = filter.limit ?? 50;
-  const states: (JobState | undefined)[] = filter.status ? CANDIDATES[filter.status] : [undefined];
+  const states: (JobState | undefined)[] = filter.status ? RUN_JOB_STATES[filter.status] : [undefined];
   const found = new Map<string, Job & { runStatus: RunStatus }>();
   for (const state of states) {
     for (const job of await engine.listJobs({ ...(filter.workflow && { name: filter.workflow }), ...(state && { state }), limit: filter.status ? limit * 4 : limit })) {
-      let runStatus = ENDED[job.state] ?? (job.state === 'running' ? 'running' : undefined);
-      if (!runStatus) runStatus = runHistory((await engine.getJobDetails(job.id)).transitions).at(-1)?.to ?? 'pending';
+      const runStatus = await runStatusOf(engine, job);
       if (!filter.status || runStatus === filter.status) found.set(job.id, { ...job, runStatus });
     }
   }

@@ -8,12 +8,12 @@ import pg from 'pg';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
 import type { FeedEntry } from '../../dist/store/types.js';
 import { createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
+import { sleep } from '../support/wait.js';
 
 const skip = await pgSkipReason();
 const db = skip === undefined ? await createDatabase('feed') : null;
 after(async () => db?.drop());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const entry = (source: string, n: number): FeedEntry => ({ source, type: 'job:completed', at: 1_000 + n, dataJson: JSON.stringify({ n }) });
 
 describe('postgres: event feed order with concurrent appenders', { skip }, () => {

@@ -8,19 +8,11 @@ import pg from 'pg';
 import { Taskwright } from '../../dist/index.js';
 import { postgresStore } from '../../dist/stores/postgres/index.js';
 import { createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const skip = await pgSkipReason();
 const db = skip === undefined ? await createDatabase('prefetch') : null;
 after(async () => db?.drop());
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('postgres: prefetch and pipelined outcomes', { skip }, () => {
   let client: pg.Client;

@@ -7,19 +7,11 @@ import { compileJobOptions } from '../../dist/core/options.js';
 import { Taskwright } from '../../dist/index.js';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
 import { adminQuery, createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const skip = await pgSkipReason();
 const db = skip === undefined ? await createDatabase('tx') : null;
 after(async () => db?.drop());
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('postgres: transactional enqueue', { skip }, () => {
   const schema = randomName('tx');

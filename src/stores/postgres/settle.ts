@@ -1,25 +1,10 @@
 import type { BreakerChange } from '../../core/flow.js';
+import { outcomeReason } from '../../store/history-text.js';
 import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
 import { flowNames } from './flow-names.js';
-import { appendHistory, historyLine, historyReason } from './history.js';
+import { appendHistory, historyLine } from './history.js';
 import { CHECKPOINT_LITERAL, parseJobId, type SchemaNames } from './sql.js';
 
-function reasonOf(outcome: Outcome): string | null {
-  switch (outcome.type) {
-    case 'completed':
-      return null;
-    case 'retry':
-    case 'failed':
-    case 'dead':
-      return historyReason(outcome.error.message);
-    case 'cancelled':
-      return historyReason(outcome.error?.message ?? 'cancelled');
-    case 'snoozed':
-      return historyReason(outcome.reason ?? 'snoozed');
-    case 'released':
-      return 'released';
-  }
-}
 
 /**
  * Parameters for the settle CTEs: one array per column of the outcomes, rows sorted by id (so
@@ -46,7 +31,7 @@ export function settleParams(settlements: readonly Settlement[], now: number): u
     col((_, o) => (o.type === 'completed' ? o.resultJson : null)),
     col((_, o) => (o.type === 'retry' || o.type === 'snoozed' ? o.runAt : null)),
     col((_, o) => ('error' in o && o.error ? JSON.stringify(o.error) : null)),
-    col((_, o) => reasonOf(o)),
+    col((_, o) => outcomeReason(o)),
   ];
 }
 

@@ -1,10 +1,11 @@
 import type { BreakerChange } from '../../core/flow.js';
 import { CHECKPOINT_STEP_ID } from '../../store/journal.js';
+import { outcomeReason } from '../../store/history-text.js';
 import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
 import { createBreakers } from './breakers.js';
 import { flowKey } from './flow-keys.js';
 import type { SqliteDatabase } from './connection.js';
-import { appendHistory, historyReason } from './history.js';
+import { appendHistory } from './history.js';
 import { parseJobId } from './rows.js';
 
 // Every statement is fenced on (id, running, worker, attempt): a worker whose lease was taken away
@@ -16,20 +17,6 @@ const CLEAR_LEASE = 'worker_id = NULL, lease_expires_at = NULL, cancel_requested
 /** Completions are written CHUNK at a time by one statement; unused slots are padded with id -1. */
 const CHUNK = 64;
 
-function reasonOf(outcome: Exclude<Outcome, { type: 'completed' }>): string | null {
-  switch (outcome.type) {
-    case 'retry':
-    case 'failed':
-    case 'dead':
-      return historyReason(outcome.error.message);
-    case 'cancelled':
-      return historyReason(outcome.error?.message ?? 'cancelled');
-    case 'snoozed':
-      return historyReason(outcome.reason ?? 'snoozed');
-    case 'released':
-      return 'released';
-  }
-}
 
 export function createSettle(db: SqliteDatabase) {
   const slots = Array.from({ length: CHUNK }, (_, i) => i);
@@ -114,7 +101,7 @@ export function createSettle(db: SqliteDatabase) {
   ): 'applied' | 'cancelled' | null => {
     const id = parseJobId(settlement.id);
     if (id === null) return null;
-    const fence = { id, workerId: settlement.workerId, attempt: settlement.attempt, now, reason: reasonOf(outcome) };
+    const fence = { id, workerId: settlement.workerId, attempt: settlement.attempt, now, reason: outcomeReason(outcome) };
     if (outcome.type === 'retry' || outcome.type === 'snoozed' || outcome.type === 'released') {
       if (statements.cancelInstead.run({ id, workerId: settlement.workerId, attempt: settlement.attempt, now }).changes === 1) return 'cancelled';
     }
