@@ -12,10 +12,8 @@
 //   events=publish        also copy engine events into the store's event feed (what `taskwright worker` does)
 //
 // Durability: engine defaults (SQLite: WAL, synchronous=NORMAL; PostgreSQL: the server's
-// synchronous_commit, on by default, for enqueues and outcomes; the store's two claim connections
-// commit claims with synchronous_commit off, which is the engine's default: a lost claim only
-// requeues its jobs). onCompleted fires on the engine's `job:completed` event, which is emitted
-// only after the completion has committed.
+// synchronous_commit, on by default, for every write, claims included). onCompleted fires on the
+// engine's `job:completed` event, which is emitted only after the completion has committed.
 import { rmSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -50,7 +48,7 @@ export default function createSystem(opts = {}) {
     backend: postgres ? 'postgres' : 'sqlite',
     describe: () =>
       postgres
-        ? { store: storeKind, schema, poolSize: poolSize ?? 10, synchronousCommit: 'server default (on)', bulk: 'enqueueMany (one INSERT ... unnest)' }
+        ? { store: storeKind, schema, poolSize: poolSize ?? 10, synchronousCommit: 'server default (on), every write', bulk: 'enqueueMany (one INSERT ... unnest)' }
         : { store: storeKind, path, synchronous, journal: 'WAL', bulk: 'enqueueMany (one transaction)', events: opts.events ?? 'off' },
 
     async reset() {

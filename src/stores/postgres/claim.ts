@@ -21,6 +21,10 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  * - picked: the best `limit` of both
  * - staged: due jobs not picked become queued
  * - claimed: picked jobs become running, leased to the worker; a due job records both transitions
+ *
+ * The claim pool runs this with its generic plan (connection.ts). Both updates find their rows by
+ * `id = ANY(ARRAY(...))`, which can only be a primary-key probe per id; a join with the CTE could
+ * be planned as a hash join over the whole table when the generic plan guesses the CTE large.
  */
 export function claimCtes(t: SchemaNames, p = 0): string {
   const [now, queues, limit, worker, leaseUntil, tags] = [1, 2, 3, 4, 5, 6].map((i) => `$${i + p}`) as [string, string, string, string, string, string];
@@ -45,7 +49,7 @@ export function claimCtes(t: SchemaNames, p = 0): string {
     ), staged AS (
       UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, order_key = j.run_at - j.priority_lead_ms,
         updated_at = ${now}::bigint
-      WHERE j.id IN (SELECT id FROM due) AND j.id NOT IN (SELECT id FROM picked)
+      WHERE j.id = ANY(ARRAY(SELECT id FROM due EXCEPT SELECT id FROM picked))
       RETURNING j.id
     ), claimed AS (
       UPDATE ${t.jobs} j SET state = 'running',
@@ -53,7 +57,7 @@ export function claimCtes(t: SchemaNames, p = 0): string {
         order_key = CASE WHEN j.state = 'scheduled' THEN j.run_at - j.priority_lead_ms ELSE j.order_key END,
         attempt = j.attempt + 1, worker_id = ${worker}::text, lease_expires_at = ${leaseUntil}::bigint,
         started_at = ${now}::bigint, updated_at = ${now}::bigint
-      FROM picked WHERE j.id = picked.id
+      WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
       RETURNING ${CLAIMED_COLUMNS.map((c) => `j.${c}`).join(', ')}, j.order_key
     ), claimed_full AS (
       ${withCheckpoints(t, 'claimed')}

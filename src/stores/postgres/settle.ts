@@ -36,9 +36,11 @@ export function settleParams(settlements: readonly Settlement[], now: number): u
 }
 
 /**
- * Every outcome kind in one UPDATE ... FROM unnest(...): each row is fenced on (id, running,
- * worker, attempt) under a row lock taken first (FOR UPDATE re-reads a row another transaction
- * changed meanwhile, so the fence and the cancel request are checked on its latest version).
+ * Every outcome kind in one UPDATE ... FROM unnest(...), with no row lock taken first: the UPDATE
+ * fences each row on (running, worker, attempt) and reads its cancel request itself, and under READ
+ * COMMITTED PostgreSQL re-checks those conditions and recomputes the new values on the row's latest
+ * version when another transaction (a heartbeat, a cancel request) changed it meanwhile. (A lock
+ * first cost a second write of every row: a lock record, then the update.)
  * An outcome that would run the job again ends it cancelled when a cancel was requested. A run
  * parking while an event it waits for arrived stays due now, and uses up that wake-up. A completion
  * deletes the job's checkpoint record. Outcomes of jobs with a breaker key feed their breakers
@@ -47,48 +49,48 @@ export function settleParams(settlements: readonly Settlement[], now: number): u
  * breaker_key, concurrency_key)` and `breakers_fed(changes)` (the breaker changes as JSON text; no row when none were fed).
  */
 export function settleCtes(t: SchemaNames): string {
-  const again = "u.kind IN ('retry', 'snoozed', 'released')";
+  const again = "x.kind IN ('retry', 'snoozed', 'released')";
+  const cancelledInstead = `(${again} AND j.cancel_requested)`;
+  const toState = `CASE WHEN ${cancelledInstead} THEN 'cancelled' WHEN x.kind IN ('retry', 'snoozed') THEN 'scheduled'
+          WHEN x.kind = 'released' THEN 'queued' ELSE x.kind END`;
+  const ended = "x.kind IN ('completed', 'failed', 'dead', 'cancelled')";
   const history = historyLine(
     '$1::bigint',
-    'j.state',
-    'x.to_state',
-    "CASE WHEN x.cancelled_instead THEN j.attempt WHEN x.kind IN ('snoozed', 'released') THEN j.attempt - 1 ELSE j.attempt END",
-    "CASE WHEN x.cancelled_instead THEN 'cancelled by request' ELSE x.reason END",
+    "'running'",
+    toState,
+    `CASE WHEN ${cancelledInstead} THEN j.attempt WHEN x.kind IN ('snoozed', 'released') THEN j.attempt - 1 ELSE j.attempt END`,
+    `CASE WHEN ${cancelledInstead} THEN 'cancelled by request' ELSE x.reason END`,
   );
   return `input AS (
       SELECT * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
         AS u(id, worker_id, attempt, kind, result, run_at, error, reason)
     ), target AS (
-      SELECT j.id, u.kind, u.result, u.run_at, u.error, u.reason, j.checkpointed,
-        (${again} AND j.cancel_requested) AS cancelled_instead,
-        CASE WHEN ${again} AND j.cancel_requested THEN 'cancelled'
-          WHEN u.kind IN ('retry', 'snoozed') THEN 'scheduled'
-          WHEN u.kind = 'released' THEN 'queued'
-          ELSE u.kind END AS to_state,
-        (u.kind = 'snoozed' AND EXISTS (SELECT 1 FROM ${t.waits} w WHERE w.job_id = j.id AND w.woken_at IS NOT NULL)) AS woken
-      -- One primary-key probe per outcome, in id order (the input is sorted), the fence checked on
-      -- the locked row. LIMIT keeps the fence out of the probe: with it, statistics taken while
-      -- nothing ran make the running index look free, and reading it walks every job the worker
-      -- ran since the last vacuum.
-      FROM input u CROSS JOIN LATERAL (
-        SELECT id, state, worker_id, attempt, checkpointed, cancel_requested FROM ${t.jobs} WHERE id = u.id LIMIT 1 FOR UPDATE
-      ) j
+      SELECT u.*, j.checkpointed,
+        (u.kind = 'snoozed' AND EXISTS (SELECT 1 FROM ${t.waits} w WHERE w.job_id = u.id AND w.woken_at IS NOT NULL)) AS woken
+      -- One primary-key probe per outcome, in id order (the input is sorted). LIMIT keeps the fence
+      -- out of the probe: with it, statistics taken while nothing ran make the running index look
+      -- free, and reading it walks every job the worker ran since the last vacuum.
+      FROM input u CROSS JOIN LATERAL (SELECT state, worker_id, attempt, checkpointed FROM ${t.jobs} WHERE id = u.id LIMIT 1) j
       WHERE j.state = 'running' AND j.worker_id = u.worker_id AND j.attempt = u.attempt
     ), settled AS (
       UPDATE ${t.jobs} j SET
-        state = x.to_state,
+        state = ${toState},
         ${appendHistory('j.history', history)},
-        attempt = CASE WHEN NOT x.cancelled_instead AND x.kind IN ('snoozed', 'released') THEN j.attempt - 1 ELSE j.attempt END,
-        run_at = CASE WHEN x.cancelled_instead THEN j.run_at WHEN x.kind = 'retry' THEN x.run_at
+        attempt = CASE WHEN NOT ${cancelledInstead} AND x.kind IN ('snoozed', 'released') THEN j.attempt - 1 ELSE j.attempt END,
+        run_at = CASE WHEN ${cancelledInstead} THEN j.run_at WHEN x.kind = 'retry' THEN x.run_at
           WHEN x.kind = 'snoozed' THEN CASE WHEN x.woken THEN $1::bigint ELSE x.run_at END ELSE j.run_at END,
         result = CASE WHEN x.kind = 'completed' THEN x.result ELSE j.result END,
-        error = CASE WHEN x.cancelled_instead THEN j.error WHEN x.kind IN ('retry', 'failed', 'dead', 'cancelled') THEN x.error ELSE j.error END,
-        finished_at = CASE WHEN x.to_state IN ('completed', 'failed', 'dead', 'cancelled') THEN $1::bigint ELSE j.finished_at END,
+        error = CASE WHEN ${cancelledInstead} THEN j.error WHEN x.kind IN ('retry', 'failed', 'dead', 'cancelled') THEN x.error ELSE j.error END,
+        finished_at = CASE WHEN ${ended} OR ${cancelledInstead} THEN $1::bigint ELSE j.finished_at END,
         progress = CASE WHEN x.kind = 'completed' THEN NULL ELSE j.progress END,
         checkpointed = CASE WHEN x.kind = 'completed' THEN false ELSE j.checkpointed END,
         worker_id = NULL, lease_expires_at = NULL, cancel_requested = false, updated_at = $1::bigint
-      FROM target x WHERE j.id = x.id
-      RETURNING j.id, x.cancelled_instead, x.to_state, j.run_at, x.kind, j.breaker_key, j.concurrency_key
+      -- The fence again, on the row being updated (re-checked on its latest version). IS NOT
+      -- DISTINCT FROM cannot use an index, so the update is driven by the primary key as the probe was.
+      FROM target x WHERE j.id = x.id AND j.state IS NOT DISTINCT FROM 'running'
+        AND j.worker_id IS NOT DISTINCT FROM x.worker_id AND j.attempt IS NOT DISTINCT FROM x.attempt
+      RETURNING j.id, ${again} AND j.state = 'cancelled' AS cancelled_instead, j.state AS to_state, j.run_at, x.kind,
+        j.breaker_key, j.concurrency_key
     ), breakers_fed AS (
       -- completions are successes; retries and terminal failures are failures; nothing else counts
       SELECT ${flowNames(t).recordOutcomes}(array_agg(breaker_key ORDER BY id), array_agg(id ORDER BY id),
@@ -97,7 +99,7 @@ export function settleCtes(t: SchemaNames): string {
       HAVING count(*) > 0
     ), woken_used AS (
       UPDATE ${t.waits} SET woken_at = NULL
-      WHERE woken_at IS NOT NULL AND job_id IN (SELECT id FROM target WHERE kind = 'snoozed')
+      WHERE woken_at IS NOT NULL AND job_id IN (SELECT id FROM settled WHERE kind = 'snoozed')
     ), checkpoint_dropped AS (
       -- a completed job's checkpoint is of no further use (only checkpointed jobs pay for this)
       DELETE FROM ${t.steps} WHERE step_id = ${CHECKPOINT_LITERAL}

@@ -80,7 +80,7 @@ export abstract class PostgresStoreCore {
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
   protected readonly pool: pg.Pool | null;
-  /** claims only: sessions with synchronous_commit off (see createPool) */
+  /** claims only: sessions that use the claim's generic plan (see createPool) */
   protected readonly claimPool: pg.Pool | null;
   protected readonly db: Queryable;
   protected readonly transact: Transact;

@@ -1,0 +1,66 @@
+// The plans of the two hot statements on a table that looks like a busy one (a backlog, jobs
+// running, jobs finished). The claim always runs with its generic plan (the claim pool's
+// plan_cache_mode), and the settle may get PostgreSQL's generic plan after a few executions: in
+// both, every row must be found through the primary key or the queued index, never by reading the
+// whole table or the running index.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { compileJobOptions } from '../../dist/core/options.js';
+import { claimCtes, claimSelect, nextDueSql } from '../../dist/stores/postgres/claim.js';
+import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
+import { createSettle } from '../../dist/stores/postgres/settle.js';
+import { adminQuery, createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
+
+const skip = await pgSkipReason();
+const db = skip === undefined ? await createDatabase('hot_plans') : null;
+after(async () => db?.drop());
+
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[]';
+const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[]';
+
+/** The plan PostgreSQL uses for `statement` when it plans it once for any parameters. */
+async function genericPlan(url: string, statement: string, types: string, args: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    await client.query(`PREPARE hot(${types}) AS ${statement}`);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE hot(${args})`);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+describe('postgres: plans of the claim and the settle', { skip }, () => {
+  let store: PostgresStore;
+
+  before(async () => {
+    store = postgresStore({ connectionString: db!.url, schema: randomName('plans') });
+    await store.migrate();
+    const jobs = Array.from({ length: 3000 }, (_, i) => compileJobOptions(`job${i}`, {}, {}, T0));
+    await store.enqueue(jobs, T0);
+    const claimed = await store.claim({ workerId: 'w1', queues: ['default'], limit: 1500, leaseMs: 600_000, now: T0 });
+    const done = claimed.jobs.slice(0, 1000);
+    await store.settle(done.map((j) => ({ id: j.id, workerId: 'w1', attempt: j.attempt, outcome: { type: 'completed', resultJson: null } })), T0);
+    await adminQuery(`ANALYZE ${store.names.jobs}`, db!.url);
+  });
+  after(async () => store?.close());
+
+  test('the claim finds its rows through the queued index and the primary key', async () => {
+    const statement = `WITH ${claimCtes(store.names)} ${claimSelect(nextDueSql(store.names, '$1'))}`;
+    const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}'`);
+    assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
+    assert.match(plan, /Index Scan using jobs_pkey on jobs j/, plan);
+    assert.doesNotMatch(plan, /Seq Scan on jobs|Hash Join/, plan);
+  });
+
+  test('the settle finds its rows through the primary key, not the running index', async () => {
+    const statement = createSettle(store.names).quiet.text;
+    const plan = await genericPlan(db!.url, statement, SETTLE_TYPES, `${T0}, '{1,2}', '{w1,w1}', '{1,1}', '{completed,completed}', '{null,null}', '{NULL,NULL}', '{NULL,NULL}', '{"",""}'`);
+    assert.match(plan, /Index Scan using jobs_pkey on jobs/, plan);
+    assert.doesNotMatch(plan, /Seq Scan on jobs|jobs_running|Hash Join/, plan);
+  });
+});
