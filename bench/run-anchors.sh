@@ -5,7 +5,7 @@
 #   bench/run-anchors.sh            # after: (cd ../shared/bench/anchors && npm ci) and npm run build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-HARNESS=../shared/bench/anchors
+HARNESS=${HARNESS:-../shared/bench/anchors}
 OUT=${OUT:-/tmp/taskwright-anchors.jsonl}
 REPS=${REPS:-3}
 : > "$OUT"

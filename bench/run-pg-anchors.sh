@@ -3,10 +3,11 @@
 # PostgreSQL backend in one invocation of the anchor harness (../shared/bench/anchors), so ratios
 # are taken on one machine state. Writes JSON lines to $OUT and prints the summary tables.
 #   bench/run-pg-anchors.sh        # after: (cd ../shared/bench/anchors && npm ci) and npm run build
-# Env: OUT (default bench/results/pg-anchors.jsonl), REPS (default 2)
+# Env: OUT (default bench/results/pg-anchors.jsonl), REPS (default 2), HARNESS (default ../shared/bench/anchors;
+# a copy with its node_modules installed elsewhere, if shared/ is read-only)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-HARNESS=../shared/bench/anchors
+HARNESS=${HARNESS:-../shared/bench/anchors}
 OUT=${OUT:-$PWD/bench/results/pg-anchors.jsonl}
 REPS=${REPS:-2}
 mkdir -p "$(dirname "$OUT")"
