@@ -415,7 +415,7 @@ export class Taskwright {
    *
    * `overlap` (skip, allow, queue-one) says what a due time does while the previous fired job is
    * unfinished; `catchUp` (none, latest, all within `catchUpWindow`) which due times missed while
-   * no worker ran fire late. Every worker fires due schedules; each due time fires once. With
+   * no worker ran fire late. The leader engine's workers fire due schedules; each due time fires once. With
    * `replace: true` an existing schedule of this id gets the new definition (for code that
    * declares its schedules at every start).
    */
