@@ -44,7 +44,9 @@ export interface ClaimResult {
   jobs: ClaimedJob[];
   /**
    * the earliest time something may become claimable without another commit: a scheduled job's
-   * run time, a rate window sliding on, a breaker's cool-down ending; to arm the wake-up timer
+   * run time, a rate window sliding on, a breaker's cool-down ending; to arm the wake-up timer.
+   * With `capabilities.stagedByLeader` scheduled jobs are left out: they become claimable when the
+   * stager stages them, and its commit wakes the workers.
    */
   nextDueAt: number | null;
   /** breakers this claim moved (open -> half_open when it let a probe through) */

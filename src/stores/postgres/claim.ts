@@ -55,24 +55,19 @@ export function withCheckpoints(t: SchemaNames, source: string): string {
         WHERE c.checkpointed AND s.job_id = c.id AND s.step_id = ${CHECKPOINT_LITERAL}) cp ON true`;
 }
 
-/** The earliest run time still in the future among scheduled jobs (the snapshot before this statement). */
-export function nextDueSql(t: SchemaNames, nowParam: string): string {
-  return `(SELECT min(run_at) FROM ${t.jobs} WHERE state = 'scheduled' AND run_at > ${nowParam}::bigint)`;
-}
-
 export function claimParams(request: ClaimRequest): unknown[] {
   return [request.now, request.queues, request.limit, request.workerId, request.now + request.leaseMs, request.workerTags ?? []];
 }
 
 /**
  * The rows a claim statement returns, in array mode: the claimed jobs (kind 0, order-key order),
- * then one summary row (kind 1) whose first columns carry the next due time, for settleAndClaim
+ * then one summary row (kind 1) whose first columns carry the next due time (always null here:
+ * scheduled jobs are the stager's, and flow wake-ups come from the gated claim), for settleAndClaim
  * the settled and cancelled-instead ids as comma-separated text and the breaker changes as JSON,
  * whether the claim needs the flow gate instead (1), how many settled jobs had a concurrency key, and
  * the earliest run time among settled jobs that became scheduled as text (for the stager's due signal).
  */
 export function claimSelect(
-  nextDue: string,
   settledIds = 'NULL::text',
   cancelledIds = 'NULL::text',
   breakerChanges = 'NULL::text',
@@ -84,7 +79,7 @@ export function claimSelect(
   return `SELECT * FROM (
         SELECT 0 AS kind, ${columns.join(', ')}, order_key FROM claimed_full
         UNION ALL
-        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${freed}, ${scheduledAt}, ${padding}, NULL
+        SELECT 1, NULL::bigint, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${freed}, ${scheduledAt}, ${padding}, NULL
       ) rows ORDER BY kind, order_key, id`;
 }
 
@@ -118,7 +113,7 @@ export function fromRows(rows: unknown[][]): ClaimRows {
 
 /** The plain claim statement; its result says when the claim needs the flow gate instead. */
 export function createClaim(t: SchemaNames) {
-  const statement = { name: `${t.prefix}claim`, text: `WITH ${claimCtes(t)} ${claimSelect(nextDueSql(t, '$1'))}`, rowMode: 'array' as const };
+  const statement = { name: `${t.prefix}claim`, text: `WITH ${claimCtes(t)} ${claimSelect()}`, rowMode: 'array' as const };
   return async (db: Queryable, request: ClaimRequest): Promise<{ claim: ClaimResult; gated: boolean }> => {
     const { rows } = await db.query<unknown[]>({ ...statement, values: claimParams(request) });
     const { claim, gated } = fromRows(rows as unknown[][]);

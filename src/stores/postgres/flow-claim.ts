@@ -64,7 +64,6 @@ export function createFlowClaim(t: SchemaNames) {
       SELECT ${[...CLAIMED_COLUMNS, ...CHECKPOINT_COLUMNS].join(', ')} FROM claimed_full ORDER BY order_key, id`,
     rowMode: 'array' as const,
   };
-  const nextDue = { name: `${t.prefix}flow_next_due`, text: `SELECT min(run_at) AS at FROM ${t.jobs} WHERE state = 'scheduled' AND run_at > $1` };
 
   const select = async (db: Queryable, queues: readonly string[], request: ClaimRequest, want: number, blocked: Blocked | null): Promise<Candidate[]> => {
     const list = (set: Set<string> | undefined) => (set ? [...set] : []);
@@ -116,12 +115,8 @@ export function createFlowClaim(t: SchemaNames) {
     }
     await gate.finish(db);
 
-    let nextDueAt: number | null = null;
-    if (claimedRows.length < request.limit) {
-      nextDueAt = (await db.query<{ at: number | null }>({ ...nextDue, values: [now] })).rows[0]?.at ?? null;
-      const gateWake = gate.wakeAt;
-      if (gateWake !== null) nextDueAt = nextDueAt === null ? gateWake : Math.min(nextDueAt, gateWake);
-    }
+    // when a held job may start (a rate window sliding on, a cool-down ending); scheduled jobs are the stager's
+    const nextDueAt = claimedRows.length < request.limit ? gate.wakeAt : null;
     // in the order admitted: order-key order within each look
     const result: ClaimResult = { jobs: claimedRows.map(toClaimed), nextDueAt };
     if (gate.breakerChanges.length) result.breakerChanges = gate.breakerChanges;

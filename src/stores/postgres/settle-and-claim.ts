@@ -1,5 +1,5 @@
 import type { ClaimRequest, ClaimResult, SettleResult, Settlement } from '../../store/types.js';
-import { claimCtes, claimParams, claimSelect, fromRows, nextDueSql } from './claim.js';
+import { claimCtes, claimParams, claimSelect, fromRows } from './claim.js';
 import type { Queryable } from './connection.js';
 import { settleCtes, settleParams } from './settle.js';
 import type { SchemaNames } from './sql.js';
@@ -11,11 +11,9 @@ import type { SchemaNames } from './sql.js';
  * (release, due retry, snooze) takes the two-statement path instead, so the claim sees it.
  */
 export function createSettleAndClaim(t: SchemaNames) {
-  const nextDue = `least(${nextDueSql(t, '$1')}, (SELECT min(run_at) FROM settled WHERE to_state = 'scheduled' AND run_at > $1::bigint))`;
   const statement = {
     name: `${t.prefix}settle_claim`,
     text: `WITH ${settleCtes(t)}, ${claimCtes(t, 9)} ${claimSelect(
-      nextDue,
       "(SELECT string_agg(id::text, ',') FROM settled)",
       "(SELECT string_agg(id::text, ',') FROM settled WHERE cancelled_instead)",
       '(SELECT changes FROM breakers_fed)',
