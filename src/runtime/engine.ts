@@ -23,6 +23,7 @@ import { TimerService } from './timers.js';
 import { compileWorkerOptions, type WorkerOptions } from './worker-options.js';
 import { Worker } from './worker.js';
 import { drainWith } from './drain.js';
+import { DEFAULT_LEADER_TTL_MS, LeaderDuties } from './leader-duties.js';
 
 export interface TaskwrightOptions {
   store: Store;
@@ -36,6 +37,11 @@ export interface TaskwrightOptions {
    * Default 10s; `false` orders by priority first (one level outweighs about 11 days of waiting).
    */
   priorityAging?: Duration | false;
+  /**
+   * Stores shared by many processes (PostgreSQL) elect one leader engine to stage due jobs, run
+   * maintenance and fire schedules; a leader that dies is replaced within this lease. Default 10s.
+   */
+  leaderLease?: Duration;
 }
 
 export interface EnqueueItem<Payload = unknown> {
@@ -77,6 +83,7 @@ export class Taskwright {
   private readonly timers: TimerService;
   private runner: ScheduleRunner | null = null;
   private readonly endTools: EndHookTools;
+  private readonly duties: LeaderDuties;
 
   constructor(options: TaskwrightOptions) {
     if (!options || typeof options.store?.claim !== 'function') {
@@ -99,6 +106,18 @@ export class Taskwright {
     this.flow = createFlowAdmin(this.store, this.clock);
     this.schedules = new ScheduleService(this.store, this.clock, (name) => this.registry.get(name)?.defaults);
     this.timers = new TimerService(this.store, this.clock);
+    const leaseMs = options.leaderLease === undefined ? DEFAULT_LEADER_TTL_MS : parseDuration(options.leaderLease, 'leaderLease');
+    if (leaseMs < 300) throw new ValidationError(`expected leaderLease to be at least 300ms, got ${describeValue(options.leaderLease)}`);
+    this.duties = new LeaderDuties(this.store, this.clock, this.events, this.instanceId, leaseMs, () => this.runner?.wake());
+  }
+
+  /**
+   * Which leader roles this engine holds now: `stager` (staging due jobs and maintenance) and
+   * `scheduler` (firing schedules), and the id it holds them under. On a store without leader
+   * election every engine with a running worker holds both.
+   */
+  get leadership(): { holder: string; stager: boolean; scheduler: boolean } {
+    return { holder: this.duties.holder, stager: this.duties.maintains, scheduler: this.duties.schedules };
   }
 
   /** One schedule runner per engine, shared by its workers; null when the store has no schedules. */
@@ -207,6 +226,7 @@ export class Taskwright {
         maintenance: (now) => this.maintenance.run(now),
         scheduler: this.scheduleRunner,
         endTools: this.endTools,
+        duties: this.duties,
       },
       compiled,
     );
@@ -395,7 +415,7 @@ export class Taskwright {
    *
    * `overlap` (skip, allow, queue-one) says what a due time does while the previous fired job is
    * unfinished; `catchUp` (none, latest, all within `catchUpWindow`) which due times missed while
-   * no worker ran fire late. Every worker fires due schedules; each due time fires once. With
+   * no worker ran fire late. The leader engine's workers fire due schedules; each due time fires once. With
    * `replace: true` an existing schedule of this id gets the new definition (for code that
    * declares its schedules at every start).
    */

@@ -24,7 +24,8 @@ export const STORED_TIMEOUT_GRACE_MS = 5_000;
 
 /**
  * The lifeline (rescue jobs whose lease expired, i.e. whose worker died) and the pruner (retention).
- * Every worker runs them; each store operation is atomic, so running them in many processes is safe.
+ * The engine elected to the `stager` role runs them (every engine, on stores without leader
+ * election); each store operation is atomic, so two engines that briefly both lead are safe.
  */
 export function createMaintenance(store: Store, events: EngineEventBus, clock: Clock, retention: RetentionPolicy, endTools: EndHookTools) {
   let lastPrune = 0;

@@ -13,8 +13,9 @@ const WAITING_RECHECK_MS = 1000;
 const SAFETY_RECHECK_MS = 10_000;
 
 /**
- * Fires due schedules. Every worker process runs one; the store's atomic claim makes sure each due
- * time fires once however many run. It holds no durable state: the next due time it remembers is
+ * Fires due schedules. The engine elected to the `scheduler` role runs it (every engine, on stores
+ * without leader election); the store's atomic claim makes sure each due time fires once however
+ * many run, even while two engines briefly both believe they lead. It holds no durable state: the next due time it remembers is
  * only when to ask the store again, and a restart simply asks at once.
  */
 export class ScheduleRunner {

@@ -31,6 +31,16 @@ export interface WorkerDeps {
   scheduler: ScheduleRunner | null;
   /** what the end hooks (see end-hooks.ts) are given */
   endTools: EndHookTools;
+  /** the engine's leader roles: only the leader runs maintenance and fires schedules */
+  duties: WorkerDuties;
+}
+
+/** What a worker needs of its engine's leader roles (see leader-duties.ts). */
+export interface WorkerDuties {
+  join(fireSchedules: boolean): Promise<void>;
+  leave(fireSchedules: boolean): Promise<void>;
+  readonly maintains: boolean;
+  readonly schedules: boolean;
 }
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -158,6 +168,11 @@ export class Worker {
     for (const change of changes) this.deps.events.emit('breaker:changed', change);
   }
 
+  /** This worker may fire schedules (when its engine leads the scheduler role). */
+  private get firesSchedules(): boolean {
+    return this.options.schedules && this.deps.scheduler !== null;
+  }
+
   get isRunning(): boolean {
     return this.state === 'running';
   }
@@ -167,8 +182,9 @@ export class Worker {
     await this.deps.store.migrate();
     await this.register('running');
     await this.leaseKeeper.start();
+    await this.deps.duties.join(this.firesSchedules);
     this.state = 'running';
-    const scheduler = this.options.schedules ? this.deps.scheduler : null;
+    const scheduler = this.firesSchedules ? this.deps.scheduler : null;
     this.unsubscribeWake = this.deps.store.onWake(
       scheduler
         ? () => {
@@ -208,6 +224,7 @@ export class Worker {
     await this.settler.drain();
     await Promise.all([...this.hooksInFlight]);
     if (this.tickTimer) clearInterval(this.tickTimer);
+    await this.deps.duties.leave(this.firesSchedules);
     await this.leaseKeeper.stop();
     for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
     await this.register('stopped');
@@ -363,9 +380,9 @@ export class Worker {
         await abortLeaseLost(this.deps.store, this.id, this.active, now, abort);
       }
       if (this.autoscaler && this.state === 'running') await this.autoscale(now);
-      // due schedules: the runner asks the store only when something may be due
-      if (this.state === 'running' && this.options.schedules && this.deps.scheduler) await this.deps.scheduler.tick(now);
-      if (this.state === 'running' && now - this.lastMaintenance >= this.options.rescueMs) {
+      // due schedules, on the scheduler leader: the runner asks the store only when something may be due
+      if (this.state === 'running' && this.firesSchedules && this.deps.duties.schedules) await (this.deps.scheduler as ScheduleRunner).tick(now);
+      if (this.state === 'running' && this.deps.duties.maintains && now - this.lastMaintenance >= this.options.rescueMs) {
         this.lastMaintenance = now;
         await this.deps.maintenance(now);
       }

@@ -23,7 +23,13 @@ import type {
   FeedEntry,
   FeedPage,
   StoreHealth,
+  LeaderLease,
+  LeaderRecord,
+  StageResult,
 } from './types.js';
+
+/** A signal for the stager or the leader election (see `Store.onDue`). */
+export type DueSignal = { dueAt: number } | { released: string } | { reconnected: true };
 
 /** What a driver can do beyond the contract; the runtime adapts to flags, never to driver names. */
 export interface StoreCapabilities {
@@ -44,6 +50,17 @@ export interface StoreCapabilities {
   schedules?: boolean;
   /** `sqlQuery` is implemented: SQL DAG nodes may query the store's own database */
   sqlQuery?: boolean;
+  /**
+   * `acquireLeadership` / `releaseLeadership` / `listLeaders` are implemented: processes sharing
+   * the store elect one leader per role (the stager and maintenance, the schedule runner).
+   * Without it every engine acts as its own leader (safe: each of those operations is atomic).
+   */
+  leaderElection?: boolean;
+  /**
+   * `claim` does not stage due scheduled jobs: `stageDue` does, called by one elected stager, which
+   * `onDue` wakes when a job becomes scheduled with a due time (in any process).
+   */
+  stagedByLeader?: boolean;
 }
 
 /**
@@ -118,8 +135,9 @@ export interface Store extends Partial<ScheduleOperations> {
 
   // --- worker hot path
   /**
-   * Move due scheduled jobs to queued, then claim up to `limit` queued jobs (highest priority first),
-   * each with its checkpoint record. Jobs that never saved a checkpoint must cost no extra read.
+   * Move due scheduled jobs to queued (unless `capabilities.stagedByLeader`: then `stageDue` does),
+   * then claim up to `limit` queued jobs (highest priority first), each with its checkpoint record.
+   * Jobs that never saved a checkpoint must cost no extra read.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /**
@@ -222,6 +240,31 @@ export interface Store extends Partial<ScheduleOperations> {
    * newest entry is older than `before` (epoch ms). Returns how many entries went.
    */
   trimFeed?(before: number, limit: number): Promise<number>;
+
+  // --- leader election (capabilities.leaderElection)
+  /**
+   * Take or renew `role` for `holder` for `ttlMs`, in one atomic statement: it succeeds when the
+   * role is free, expired or already held by `holder`. The lease is judged on the store's clock,
+   * so processes on hosts with skewed clocks agree on it.
+   */
+  acquireLeadership?(role: string, holder: string, ttlMs: number): Promise<LeaderLease>;
+  /** Give `role` up if `holder` holds it, and tell the other processes so one takes it at once. */
+  releaseLeadership?(role: string, holder: string): Promise<void>;
+  /** Every stored lease, live or expired. */
+  listLeaders?(): Promise<LeaderRecord[]>;
+
+  // --- staging by a leader (capabilities.stagedByLeader)
+  /**
+   * Move up to `limit` scheduled jobs due at `now` to queued (a grouped job takes its group's
+   * fairness turn, as at enqueue) and wake workers; returns how many moved and the next due time.
+   */
+  stageDue?(now: number, limit: number): Promise<StageResult>;
+  /**
+   * Subscribe to "a job became scheduled due at `dueAt`" signals from every process (enqueues with
+   * a delay, retries with backoff, snoozes, sleeps, and `dueAt <= now` for event and budget
+   * wake-ups), and to released leaderships (`released` set). Returns an unsubscribe function.
+   */
+  onDue?(listener: (signal: DueSignal) => void): () => void;
 
   /** Prove the store answers and report how many migrations it lacks (for readiness probes). */
   checkHealth?(): Promise<StoreHealth>;

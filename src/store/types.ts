@@ -44,7 +44,9 @@ export interface ClaimResult {
   jobs: ClaimedJob[];
   /**
    * the earliest time something may become claimable without another commit: a scheduled job's
-   * run time, a rate window sliding on, a breaker's cool-down ending; to arm the wake-up timer
+   * run time, a rate window sliding on, a breaker's cool-down ending; to arm the wake-up timer.
+   * With `capabilities.stagedByLeader` scheduled jobs are left out: they become claimable when the
+   * stager stages them, and its commit wakes the workers.
    */
   nextDueAt: number | null;
   /** breakers this claim moved (open -> half_open when it let a probe through) */
@@ -207,6 +209,36 @@ export interface FeedPage {
 /** What `checkHealth` saw: the store answered, and how many schema migrations it lacks. */
 export interface StoreHealth {
   pendingMigrations: number;
+}
+
+/** A role's lease after an acquire or renew (`Store.acquireLeadership`). */
+export interface LeaderLease {
+  role: string;
+  /** the caller holds the role now */
+  leader: boolean;
+  /** who holds it (the caller when `leader`), or null when nobody does */
+  holder: string | null;
+  /** when the holder's lease runs out, on the store's clock (epoch ms), or null */
+  expiresAt: number | null;
+}
+
+/** A stored leader lease, as `Store.listLeaders` reads it. */
+export interface LeaderRecord {
+  role: string;
+  holder: string;
+  expiresAt: number;
+  /** when this holder took the role */
+  acquiredAt: number;
+  /** the lease has not run out, on the store's clock */
+  live: boolean;
+}
+
+/** What one `Store.stageDue` call did. */
+export interface StageResult {
+  /** due scheduled jobs moved to queued */
+  staged: number;
+  /** the earliest run time still in the future among scheduled jobs, or null */
+  nextDueAt: number | null;
 }
 
 /** An operator change to flow control, applied atomically by `Store.controlFlow`. */

@@ -45,6 +45,8 @@ export interface EngineEvents {
   'worker:scaled': { workerId: string; from: number; to: number; reason: string; utilization: number | null; queued: number | null };
   /** a registered worker stopped sending heartbeats and was marked dead */
   'worker:dead': { workerId: string };
+  /** this engine took (`leader` true) or lost a leader role shared through the store: 'stager' or 'scheduler' */
+  'leader:changed': { role: string; holder: string; leader: boolean };
   /** a circuit breaker opened, let a probe through (half_open) or closed */
   'breaker:changed': BreakerChange;
 }

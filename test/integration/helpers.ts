@@ -133,6 +133,8 @@ export class WorkerProcess {
 export interface SpawnOptions {
   worker?: WorkerOptions;
   sleepCapMs?: number;
+  /** the process engine's leader lease (TaskwrightOptions.leaderLease) */
+  leaderLease?: string;
 }
 
 /** A temp directory with one store, the worker processes on it and test-side engines. */
@@ -151,15 +153,15 @@ export class Harness {
   }
 
   /** The test's own engine on the same store: a separate connection, like another process. */
-  engine(): Taskwright {
-    const tw = new Taskwright({ store: openSpec(this.store) });
+  engine(options: { leaderLease?: string } = {}): Taskwright {
+    const tw = new Taskwright({ store: openSpec(this.store), ...options });
     this.engines.push(tw);
     return tw;
   }
 
   spawn(label: string, options: SpawnOptions = {}): WorkerProcess {
     const recordFile = join(this.dir, `${label}.jsonl`);
-    const config = { store: this.store, record: recordFile, label, worker: options.worker ?? {}, sleepCapMs: options.sleepCapMs };
+    const config = { store: this.store, record: recordFile, label, worker: options.worker ?? {}, sleepCapMs: options.sleepCapMs, leaderLease: options.leaderLease };
     const child = spawn(process.execPath, [FIXTURE, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const proc = new WorkerProcess(label, recordFile, child);
     this.processes.push(proc);

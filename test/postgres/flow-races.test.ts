@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { compileJobOptions } from '../../dist/core/options.js';
 import type { ClaimRequest } from '../../dist/store/types.js';
-import { claimCtes, claimParams, claimSelect, nextDueSql } from '../../dist/stores/postgres/claim.js';
+import { claimCtes, claimParams, claimSelect } from '../../dist/stores/postgres/claim.js';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
 import { adminQuery, createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
 
@@ -60,7 +60,7 @@ describe('postgres: flow control under racing claims', { skip }, () => {
     await store.enqueue(Array.from({ length: 500 }, (_, i) => job(`gpu${i}`, { requireTags: ['gpu'], queue: 'plan' })), T0);
     await store.enqueue(Array.from({ length: 500 }, (_, i) => job(`plain${i}`, { queue: 'plan' })), T0);
     await adminQuery(`ANALYZE ${store.names.jobs}`, db!.url);
-    const text = `EXPLAIN WITH ${claimCtes(store.names)} ${claimSelect(nextDueSql(store.names, '$1'))}`;
+    const text = `EXPLAIN WITH ${claimCtes(store.names)} ${claimSelect()}`;
     const explained = await withClient(db!.url, (c) => c.query<{ 'QUERY PLAN': string }>({ text, values: claimParams({ ...request(0, T0, 10), queues: ['plan'] }) }));
     const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
     assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
@@ -68,7 +68,7 @@ describe('postgres: flow control under racing claims', { skip }, () => {
     const claimed = await store.claim({ ...request(0, T0, 10), queues: ['plan'] });
     assert.deepEqual(claimed.jobs.map((j) => j.name), Array.from({ length: 10 }, (_, i) => `plain${i}`));
     // the statement itself claimed them: it did not hand the claim to the flow gate
-    const again = await withClient(db!.url, (c) => c.query({ text: `WITH ${claimCtes(store.names)} ${claimSelect(nextDueSql(store.names, '$1'))}`, values: claimParams({ ...request(1, T0, 5), queues: ['plan'] }), rowMode: 'array' }));
+    const again = await withClient(db!.url, (c) => c.query({ text: `WITH ${claimCtes(store.names)} ${claimSelect()}`, values: claimParams({ ...request(1, T0, 5), queues: ['plan'] }), rowMode: 'array' }));
     const summary = again.rows.at(-1) as unknown[];
     assert.equal(again.rows.length, 6, 'five claimed jobs and the summary row');
     assert.equal(summary[5], 0, 'not handed to the flow gate');

@@ -13,29 +13,26 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  *
  * - flow: flow_claim_check (migrations/003_flow.sql) says whether this claim needs the flow gate
  *   instead (flow-claim.ts), in which case the statement changes nothing, and which selected
- *   queues are paused (their jobs are staged but not claimed)
- * - due: every due scheduled job (any queue), locked; claim stages them all, like a stager would
+ *   queues are paused
  * - ready: per selected queue, the first `limit` queued plain jobs in order-key order (priority
  *   with aging) from the partial index, locked with SKIP LOCKED so concurrent claimers take
  *   different rows and never wait
- * - picked: the best `limit` of both
- * - staged: due jobs not picked become queued
- * - claimed: picked jobs become running, leased to the worker; a due job records both transitions
+ * - picked: the best `limit` of them over the selected queues
+ * - claimed: picked jobs become running, leased to the worker
  *
- * The claim pool runs this with its generic plan (connection.ts). Both updates find their rows by
+ * Due scheduled jobs are not staged here: the elected stager does it (stage.ts, runtime/stager.ts)
+ * and its NOTIFY wakes the workers, so a claim reads only the queued index.
+ *
+ * The claim pool runs this with its generic plan (connection.ts). The update finds its rows by
  * `id = ANY(ARRAY(...))`, which can only be a primary-key probe per id; a join with the CTE could
  * be planned as a hash join over the whole table when the generic plan guesses the CTE large.
  */
 export function claimCtes(t: SchemaNames, p = 0): string {
   const [now, queues, limit, worker, leaseUntil, tags] = [1, 2, 3, 4, 5, 6].map((i) => `$${i + p}`) as [string, string, string, string, string, string];
   const f = flowNames(t);
-  const staging = historyLine(`${now}::bigint`, 'j.state', "'queued'", 'j.attempt', "'due'");
   const runningFrom = historyLine(`${now}::bigint`, "'queued'", "'running'", 'j.attempt + 1', `${worker}::text`);
   return `flow AS (
       SELECT gated, paused FROM ${f.claimCheck}(${queues}::text[], ${tags}::text[], ${now}::bigint)
-    ), due AS (
-      SELECT id, queue, run_at - priority_lead_ms AS order_key FROM ${t.jobs}
-      WHERE state = 'scheduled' AND run_at <= ${now}::bigint AND NOT (SELECT gated FROM flow) FOR UPDATE SKIP LOCKED
     ), ready AS (
       SELECT r.id, r.order_key FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
         SELECT id, order_key FROM ${t.jobs} WHERE state = 'queued' AND ${PLAIN} AND queue = q.name
@@ -43,18 +40,9 @@ export function claimCtes(t: SchemaNames, p = 0): string {
       ) r
       WHERE NOT (SELECT gated FROM flow) AND q.name <> ALL((SELECT paused FROM flow)::text[])
     ), picked AS (
-      SELECT id FROM (SELECT id, order_key FROM ready UNION ALL SELECT id, order_key FROM due
-        WHERE queue = ANY(${queues}::text[]) AND queue <> ALL((SELECT paused FROM flow)::text[])) c
-      ORDER BY order_key, id LIMIT ${limit}::int
-    ), staged AS (
-      UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, order_key = j.run_at - j.priority_lead_ms,
-        updated_at = ${now}::bigint
-      WHERE j.id = ANY(ARRAY(SELECT id FROM due EXCEPT SELECT id FROM picked))
-      RETURNING j.id
+      SELECT id FROM ready ORDER BY order_key, id LIMIT ${limit}::int
     ), claimed AS (
-      UPDATE ${t.jobs} j SET state = 'running',
-        ${appendHistory('j.history', `CASE WHEN j.state = 'scheduled' THEN ${staging} ELSE '' END || ${runningFrom}`)},
-        order_key = CASE WHEN j.state = 'scheduled' THEN j.run_at - j.priority_lead_ms ELSE j.order_key END,
+      UPDATE ${t.jobs} j SET state = 'running', ${appendHistory('j.history', runningFrom)},
         attempt = j.attempt + 1, worker_id = ${worker}::text, lease_expires_at = ${leaseUntil}::bigint,
         started_at = ${now}::bigint, updated_at = ${now}::bigint
       WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
@@ -71,28 +59,31 @@ export function withCheckpoints(t: SchemaNames, source: string): string {
         WHERE c.checkpointed AND s.job_id = c.id AND s.step_id = ${CHECKPOINT_LITERAL}) cp ON true`;
 }
 
-/** The earliest run time still in the future among scheduled jobs (the snapshot before this statement). */
-export function nextDueSql(t: SchemaNames, nowParam: string): string {
-  return `(SELECT min(run_at) FROM ${t.jobs} WHERE state = 'scheduled' AND run_at > ${nowParam}::bigint)`;
-}
-
 export function claimParams(request: ClaimRequest): unknown[] {
   return [request.now, request.queues, request.limit, request.workerId, request.now + request.leaseMs, request.workerTags ?? []];
 }
 
 /**
  * The rows a claim statement returns, in array mode: the claimed jobs (kind 0, order-key order),
- * then one summary row (kind 1) whose first columns carry the next due time, for settleAndClaim
+ * then one summary row (kind 1) whose first columns carry the next due time (always null here:
+ * scheduled jobs are the stager's, and flow wake-ups come from the gated claim), for settleAndClaim
  * the settled and cancelled-instead ids as comma-separated text and the breaker changes as JSON,
- * whether the claim needs the flow gate instead (1), and how many settled jobs had a concurrency key.
+ * whether the claim needs the flow gate instead (1), how many settled jobs had a concurrency key, and
+ * the earliest run time among settled jobs that became scheduled as text (for the stager's due signal).
  */
-export function claimSelect(nextDue: string, settledIds = 'NULL::text', cancelledIds = 'NULL::text', breakerChanges = 'NULL::text', freed = '0'): string {
+export function claimSelect(
+  settledIds = 'NULL::text',
+  cancelledIds = 'NULL::text',
+  breakerChanges = 'NULL::text',
+  freed = '0',
+  scheduledAt = 'NULL::text',
+): string {
   const columns = [...CLAIMED_COLUMNS, ...CHECKPOINT_COLUMNS];
-  const padding = columns.slice(6).map(() => 'NULL').join(', ');
+  const padding = columns.slice(7).map(() => 'NULL').join(', ');
   return `SELECT * FROM (
         SELECT 0 AS kind, ${columns.join(', ')}, order_key FROM claimed_full
         UNION ALL
-        SELECT 1, ${nextDue}, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${freed}, ${padding}, NULL
+        SELECT 1, NULL::bigint, ${settledIds}, ${cancelledIds}, ${breakerChanges}, (SELECT gated::int FROM flow), ${freed}, ${scheduledAt}, ${padding}, NULL
       ) rows ORDER BY kind, order_key, id`;
 }
 
@@ -105,6 +96,8 @@ export interface ClaimRows {
   breakerChanges: BreakerChange[];
   /** settled jobs that had a concurrency key (their slots are free) */
   freedSlots: number;
+  /** the earliest run time of settled jobs that became scheduled, or null */
+  scheduledAt: number | null;
 }
 
 /** Splits the result rows into claimed jobs and the trailing summary row. */
@@ -118,12 +111,13 @@ export function fromRows(rows: unknown[][]): ClaimRows {
     cancelledIds: ids(summary[3]),
     breakerChanges: typeof summary[4] === 'string' ? (JSON.parse(summary[4]) as BreakerChange[]) : [],
     freedSlots: (summary[6] as number | null) ?? 0,
+    scheduledAt: typeof summary[7] === 'string' ? Number(summary[7]) : null,
   };
 }
 
 /** The plain claim statement; its result says when the claim needs the flow gate instead. */
 export function createClaim(t: SchemaNames) {
-  const statement = { name: `${t.prefix}claim`, text: `WITH ${claimCtes(t)} ${claimSelect(nextDueSql(t, '$1'))}`, rowMode: 'array' as const };
+  const statement = { name: `${t.prefix}claim`, text: `WITH ${claimCtes(t)} ${claimSelect()}`, rowMode: 'array' as const };
   return async (db: Queryable, request: ClaimRequest): Promise<{ claim: ClaimResult; gated: boolean }> => {
     const { rows } = await db.query<unknown[]>({ ...statement, values: claimParams(request) });
     const { claim, gated } = fromRows(rows as unknown[][]);

@@ -95,9 +95,14 @@ function insertSql(t: SchemaNames, onConflict: string, notify: boolean): string 
         CASE WHEN required_tags IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(required_tags::jsonb)) END, trace_parent
       FROM input ORDER BY ord
       ${onConflict}
-      RETURNING id, state, idempotency_key
+      RETURNING id, state, idempotency_key, run_at
     )
-    SELECT id, state, idempotency_key FROM inserted${notify ? `, (SELECT pg_notify('${t.channel}', '')) AS wake` : ''}`;
+    SELECT id, state, idempotency_key${notify ? dueInStatement(t) : ''} FROM inserted${notify ? `, (SELECT pg_notify('${t.channel}', '')) AS wake` : ''}`;
+}
+
+/** A caller's transaction: the stager learns of delayed jobs when it commits (see due-notifier.ts). */
+function dueInStatement(t: SchemaNames): string {
+  return `, (SELECT pg_notify('${t.dueChannel}', min(run_at)::text) FROM inserted WHERE state = 'scheduled' HAVING count(*) > 0) AS due_wake`;
 }
 
 interface InsertedRow {

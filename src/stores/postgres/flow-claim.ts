@@ -1,7 +1,6 @@
 import type { ClaimRequest, ClaimResult } from '../../store/types.js';
 import { withCheckpoints } from './claim.js';
 import type { Queryable } from './connection.js';
-import { createFairness } from './fairness.js';
 import type { Blocked, FlowFields } from '../../store/flow-admission.js';
 import { createFlowGate, type FlowGate } from './flow-gate.js';
 import { flowNames, KEYED, PLAIN, TAGGED } from './flow-names.js';
@@ -26,33 +25,15 @@ const NOT_BLOCKED = `(concurrency_key IS NULL OR concurrency_key <> ALL($4::text
  * transaction (the caller's) under the schema's flow gate lock, a transaction-scoped advisory lock
  * that only gated claims and flow changes take, so every decision about a limit, a rate window or
  * a breaker is made on state that includes every earlier decision, whichever process made it.
- * Plain claims never take it. Steps:
- * stage due jobs (a grouped one takes its group's turn, as it would have at enqueue); read the
- * queued candidates of the selected, unpaused queues in order-key order from the three partial
+ * Plain claims never take it. Steps (due scheduled jobs are staged by the elected stager, stage.ts):
+ * read the queued candidates of the selected, unpaused queues in order-key order from the three partial
  * indexes (plain, keyed, and tagged ones this worker's tags cover), locking them with SKIP LOCKED;
  * let the gate decide on keyed jobs and jobs of limited queues; lease the admitted ones; look again
  * past held jobs while the batch is not full.
  */
 export function createFlowClaim(t: SchemaNames) {
   const f = flowNames(t);
-  const assignTurns = createFairness(t);
   const openGate = createFlowGate(t);
-  const staging = historyLine('$1::bigint', 'j.state', "'queued'", 'j.attempt', "'due'");
-  const dueGrouped = {
-    name: `${t.prefix}flow_due_grouped`,
-    text: `SELECT id, queue, group_key, run_at FROM ${t.jobs} WHERE state = 'scheduled' AND run_at <= $1 AND group_key IS NOT NULL
-      ORDER BY id FOR UPDATE SKIP LOCKED`,
-  };
-  const stageGrouped = {
-    name: `${t.prefix}flow_stage_grouped`,
-    text: `UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, order_key = u.turn - j.priority_lead_ms, updated_at = $1
-      FROM unnest($2::bigint[], $3::bigint[]) AS u(id, turn) WHERE j.id = u.id AND j.state = 'scheduled'`,
-  };
-  const stageDue = {
-    name: `${t.prefix}flow_stage_due`,
-    text: `UPDATE ${t.jobs} j SET state = 'queued', ${appendHistory('j.history', staging)}, order_key = j.run_at - j.priority_lead_ms, updated_at = $1
-      WHERE j.id IN (SELECT id FROM ${t.jobs} WHERE state = 'scheduled' AND run_at <= $1 FOR UPDATE SKIP LOCKED)`,
-  };
   const flags = {
     name: `${t.prefix}flow_queue_flags`,
     text: `SELECT queue, 'paused' AS flag FROM ${f.queues} WHERE paused AND queue = ANY($1::text[])
@@ -83,16 +64,6 @@ export function createFlowClaim(t: SchemaNames) {
       SELECT ${[...CLAIMED_COLUMNS, ...CHECKPOINT_COLUMNS].join(', ')} FROM claimed_full ORDER BY order_key, id`,
     rowMode: 'array' as const,
   };
-  const nextDue = { name: `${t.prefix}flow_next_due`, text: `SELECT min(run_at) AS at FROM ${t.jobs} WHERE state = 'scheduled' AND run_at > $1` };
-
-  const stage = async (db: Queryable, now: number): Promise<void> => {
-    const grouped = (await db.query<{ id: number; queue: string; group_key: string; run_at: number }>({ ...dueGrouped, values: [now] })).rows;
-    if (grouped.length) {
-      const turns = await assignTurns(db, grouped.map((row) => ({ queue: row.queue, group: row.group_key, eligibleAt: row.run_at })));
-      await db.query({ ...stageGrouped, values: [now, grouped.map((row) => row.id), turns] });
-    }
-    await db.query({ ...stageDue, values: [now] });
-  };
 
   const select = async (db: Queryable, queues: readonly string[], request: ClaimRequest, want: number, blocked: Blocked | null): Promise<Candidate[]> => {
     const list = (set: Set<string> | undefined) => (set ? [...set] : []);
@@ -104,7 +75,6 @@ export function createFlowClaim(t: SchemaNames) {
   return async function claimThroughGate(db: Queryable, request: ClaimRequest): Promise<ClaimResult> {
     const { now } = request;
     await db.query(f.gateLock);
-    await stage(db, now);
     let queues: readonly string[] = request.queues;
     const limited = new Set<string>();
     const flagRows = (await db.query<{ queue: string; flag: 'paused' | 'limited' }>({ ...flags, values: [queues] })).rows;
@@ -145,12 +115,8 @@ export function createFlowClaim(t: SchemaNames) {
     }
     await gate.finish(db);
 
-    let nextDueAt: number | null = null;
-    if (claimedRows.length < request.limit) {
-      nextDueAt = (await db.query<{ at: number | null }>({ ...nextDue, values: [now] })).rows[0]?.at ?? null;
-      const gateWake = gate.wakeAt;
-      if (gateWake !== null) nextDueAt = nextDueAt === null ? gateWake : Math.min(nextDueAt, gateWake);
-    }
+    // when a held job may start (a rate window sliding on, a cool-down ending); scheduled jobs are the stager's
+    const nextDueAt = claimedRows.length < request.limit ? gate.wakeAt : null;
     // in the order admitted: order-key order within each look
     const result: ClaimResult = { jobs: claimedRows.map(toClaimed), nextDueAt };
     if (gate.breakerChanges.length) result.breakerChanges = gate.breakerChanges;

@@ -1,5 +1,7 @@
 import pg from 'pg';
+import type { DueSignal } from '../../store/store.js';
 import { storeTypes } from './connection.js';
+import { parseDuePayload } from './due-notifier.js';
 
 /**
  * Cross-process wake-ups: one dedicated connection LISTENs on the schema's channel (a pooled
@@ -7,9 +9,12 @@ import { storeTypes } from './connection.js';
  * pg_notify, delivered when they commit. When the connection drops (server restart, network), it
  * reconnects after a pause, and on every (re)connect listeners are told to look once: anything
  * committed while nobody listened is found by that look. Started on the first subscriber.
+ * The same connection listens on the due channel (see due-notifier.ts) for the stager and the
+ * leader election, whose subscribers get `{ reconnected: true }` on every (re)connect.
  */
 export class WakeListener {
   private readonly listeners = new Set<() => void>();
+  private readonly dueListeners = new Set<(signal: DueSignal) => void>();
   private client: pg.Client | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -19,14 +24,31 @@ export class WakeListener {
     private readonly connectionString: string,
     private readonly channel: string,
     private readonly retryMs: number,
+    private readonly dueChannel: string,
   ) {}
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
-    if (!this.client && !this.retryTimer && !this.stopped) void this.connect();
+    this.start();
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  subscribeDue(listener: (signal: DueSignal) => void): () => void {
+    this.dueListeners.add(listener);
+    this.start();
+    return () => {
+      this.dueListeners.delete(listener);
+    };
+  }
+
+  private start(): void {
+    if (!this.client && !this.retryTimer && !this.stopped) void this.connect();
+  }
+
+  private emitDue(signal: DueSignal): void {
+    for (const listener of [...this.dueListeners]) listener(signal);
   }
 
   async stop(): Promise<void> {
@@ -61,10 +83,14 @@ export class WakeListener {
     };
     client.on('error', fail);
     client.on('end', fail);
-    client.on('notification', () => this.scheduleNotify());
+    client.on('notification', (message) => {
+      if (message.channel !== this.dueChannel) return this.scheduleNotify();
+      const signal = parseDuePayload(message.payload);
+      if (signal) this.emitDue(signal);
+    });
     try {
       await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
+      await client.query(`LISTEN "${this.channel}"; LISTEN "${this.dueChannel}"`);
       // listening alone does not keep the process alive (a worker's own timers do)
       (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
       if (this.stopped) {
@@ -72,6 +98,7 @@ export class WakeListener {
         return;
       }
       this.scheduleNotify();
+      this.emitDue({ reconnected: true });
     } catch {
       fail();
     }

@@ -338,6 +338,17 @@ ALTER TABLE taskwright.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: leaders; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.leaders (
+    role text NOT NULL,
+    holder text NOT NULL,
+    expires_at bigint NOT NULL,
+    acquired_at bigint NOT NULL
+);
+
+--
 -- Name: migrations; Type: TABLE; Schema: taskwright; Owner: -
 --
 
@@ -495,6 +506,13 @@ ALTER TABLE ONLY taskwright.job_logs
 
 ALTER TABLE ONLY taskwright.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+--
+-- Name: leaders leaders_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.leaders
+    ADD CONSTRAINT leaders_pkey PRIMARY KEY (role);
 
 --
 -- Name: migrations migrations_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -

@@ -15,8 +15,11 @@ export interface SchemaNames {
   migrations: string;
   feed: string;
   workers: string;
+  leaders: string;
   /** LISTEN/NOTIFY channel of this schema */
   channel: string;
+  /** second channel: a job's due time the stager must know about, or a released leadership (see due-signal.ts) */
+  dueChannel: string;
   /** prefix for prepared statement names, unique per schema */
   prefix: string;
 }
@@ -33,7 +36,9 @@ export function schemaNames(schema: string): SchemaNames {
     migrations: `${q}.migrations`,
     feed: `${q}.feed`,
     workers: `${q}.workers`,
+    leaders: `${q}.leaders`,
     channel: `${schema}_wake`,
+    dueChannel: `${schema}_due`,
     prefix: `tw_${schema}_`,
   };
 }

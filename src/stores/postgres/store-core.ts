@@ -1,19 +1,23 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { systemClock } from '../../core/clock.js';
+import { ValidationError, describeValue } from '../../core/errors.js';
 import type { EnqueueResult, NewJob } from '../../core/job.js';
 import { siblingModule } from '../../core/module-url.js';
-import type { StoreReopenSpec } from '../../store/store.js';
+import type { DueSignal, StoreReopenSpec } from '../../store/store.js';
 import type {
   CancelResult,
   ClaimRequest,
   ClaimResult,
   Job,
   JobLogEntry,
+  LeaderLease,
+  LeaderRecord,
   PruneRequest,
   RescuedJob,
   SettleResult,
   Settlement,
+  StageResult,
   StepRecord,
   StoredEvent,
 } from '../../store/types.js';
@@ -27,6 +31,9 @@ import { createEvents } from './events.js';
 import { createFeed } from './feed.js';
 import { WakeListener } from './listener.js';
 import { WakeNotifier } from './notifier.js';
+import { DueNotifier } from './due-notifier.js';
+import { createLeaders } from './leaders.js';
+import { createStage } from './stage.js';
 import { createMaintenance } from './maintenance.js';
 import { migrateSchema } from './migrate.js';
 import { compilePostgresOptions, type CompiledPostgresOptions, type PostgresOptions } from './options.js';
@@ -62,6 +69,8 @@ export function createOps(t: SchemaNames) {
     events: createEvents(t),
     feed: createFeed(t),
     workers: createWorkerRegistry(t),
+    stage: createStage(t),
+    leaders: createLeaders(t),
   };
 }
 export type Ops = ReturnType<typeof createOps>;
@@ -88,6 +97,7 @@ export abstract class PostgresStoreCore {
   protected readonly local = new EventEmitter();
   protected readonly listener: WakeListener | null;
   protected readonly notifier: WakeNotifier | null;
+  protected readonly dueNotifier: DueNotifier | null;
   private migrated: Promise<number[]> | null = null;
 
   constructor(options: PostgresOptions | string, bound?: { client: Queryable; ops: Ops; parent: PostgresStoreCore }) {
@@ -102,6 +112,7 @@ export abstract class PostgresStoreCore {
       this.transact = (body) => body(bound.client);
       this.listener = null;
       this.notifier = null;
+      this.dueNotifier = null;
       this.migrated = Promise.resolve([]);
       return;
     }
@@ -111,8 +122,9 @@ export abstract class PostgresStoreCore {
     this.db = pool;
     this.ops = createOps(this.names);
     this.transact = (body) => inTransaction(pool, body);
-    this.listener = new WakeListener(this.options.connectionString, this.names.channel, this.options.listenerRetryMs);
+    this.listener = new WakeListener(this.options.connectionString, this.names.channel, this.options.listenerRetryMs, this.names.dueChannel);
     this.notifier = new WakeNotifier(pool, this.names.channel);
+    this.dueNotifier = new DueNotifier(pool, this.names.dueChannel);
   }
 
   async migrate(): Promise<void> {
@@ -135,6 +147,7 @@ export abstract class PostgresStoreCore {
     this.local.removeAllListeners();
     if (!this.pool) return;
     await this.notifier?.flush();
+    await this.dueNotifier?.flush();
     await this.listener?.stop();
     await this.pool.end().catch(() => undefined);
     await this.claimPool?.end().catch(() => undefined);
@@ -149,6 +162,16 @@ export abstract class PostgresStoreCore {
     this.local.emit('wake');
   }
 
+  /**
+   * A job became scheduled due at `dueAt`: tell the stager, here at once and in other processes
+   * after the commit (a view bound to a caller's client signals inside its statements instead).
+   */
+  protected signalDue(dueAt: number | null): void {
+    if (dueAt === null || !this.pool) return;
+    this.local.emit('due', { dueAt } satisfies DueSignal);
+    this.dueNotifier?.notify(dueAt);
+  }
+
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
     await this.ready();
     if (jobs.length === 0) return [];
@@ -160,6 +183,7 @@ export abstract class PostgresStoreCore {
     if (this.pool) {
       this.wake();
       this.notifier?.notify();
+      this.signalDue(earliestDelayed(jobs, now));
     }
     return results;
   }
@@ -188,6 +212,7 @@ export abstract class PostgresStoreCore {
         })
       : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
     if (statement === this.ops.settle.notifying) this.wake();
+    this.signalDue(earliestScheduled(rows));
     const result = toSettleResult(rows);
     // held jobs in any process may start now
     if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
@@ -206,9 +231,10 @@ export abstract class PostgresStoreCore {
     await this.ready();
     // A snooze must lock its row before reading event marks (see lockJobs): the transaction below.
     if (!mayBeClaimableAtOnce(settlements, request.now) && !settlements.some((s) => s.outcome.type === 'snoozed')) {
-      const { settled, claim, gated, freed } = await this.ops.settleAndClaim(this.db, settlements, request);
+      const { settled, claim, gated, freed, scheduledAt } = await this.ops.settleAndClaim(this.db, settlements, request);
       // held jobs in other processes may start now (this one claims next by itself)
       if (freed) this.notifier?.notify();
+      this.signalDue(scheduledAt);
       // the settle part is committed; the claim goes through the flow gate in a transaction of its own
       return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
     }
@@ -217,10 +243,11 @@ export abstract class PostgresStoreCore {
       const params = settleParams(settlements, request.now);
       await this.lockJobs(db, params[1] as number[]);
       const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
-      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request) };
+      return { settled: toSettleResult(rows), claim: await this.claimIn(db, request), scheduledAt: earliestScheduled(rows) };
     });
     this.wake();
-    return result;
+    this.signalDue(result.scheduledAt);
+    return { settled: result.settled, claim: result.claim };
   }
 
   async extendLeases(workerId: string, leaseMs: number, now: number): Promise<number> {
@@ -266,7 +293,11 @@ export abstract class PostgresStoreCore {
   async sendEvent(name: string, dataJson: string, now: number): Promise<{ event: StoredEvent; woken: number }> {
     await this.ready();
     const sent = await this.transact((db) => this.ops.events.sendEvent(db, name, dataJson, now));
-    if (sent.woken > 0 && this.pool) this.wake();
+    if (sent.woken > 0 && this.pool) {
+      this.wake();
+      // parked runs waiting for it are due now: the stager moves them to the queue
+      this.signalDue(now);
+    }
     return sent;
   }
 
@@ -303,6 +334,7 @@ export abstract class PostgresStoreCore {
     await this.ready();
     const job = await this.transact((db) => this.ops.control.setBudget(db, jobId, budgetJson, now));
     if (this.pool) this.wake();
+    if (job.state === 'scheduled') this.signalDue(job.runAt);
     return job;
   }
 
@@ -311,6 +343,46 @@ export abstract class PostgresStoreCore {
     const moved = await this.transact((db) => this.ops.control.redrive(db, ids, now));
     if (moved.length && this.pool) this.wake();
     return moved;
+  }
+
+  /** The stager's call (one elected process): due jobs to queued in one transaction, then workers wake. */
+  async stageDue(now: number, limit: number): Promise<StageResult> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError(`expected stageDue limit to be a positive integer, got ${describeValue(limit)}`);
+    await this.ready();
+    const result = await this.transact((db) => this.ops.stage(db, now, limit));
+    if (result.staged > 0) this.wakeEverywhere();
+    return result;
+  }
+
+  async acquireLeadership(role: string, holder: string, ttlMs: number): Promise<LeaderLease> {
+    checkLease(role, holder, ttlMs);
+    await this.ready();
+    return this.ops.leaders.acquire(this.db, role, holder, ttlMs);
+  }
+
+  async releaseLeadership(role: string, holder: string): Promise<void> {
+    checkLease(role, holder, 1);
+    await this.ready();
+    await this.ops.leaders.release(this.db, role, holder);
+    this.local.emit('due', { released: role } satisfies DueSignal);
+  }
+
+  async listLeaders(): Promise<LeaderRecord[]> {
+    await this.ready();
+    return this.ops.leaders.list(this.db);
+  }
+
+  /** Due signals of this process at once, and of every process through the LISTEN connection. */
+  onDue(listener: (signal: DueSignal) => void): () => void {
+    this.local.on('due', listener);
+    const unlisten = this.listener?.subscribeDue(listener);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.local.off('due', listener);
+      unlisten?.();
+    };
   }
 
   /** Wakes this process's listeners now and other processes' after the commit. */
@@ -341,4 +413,24 @@ export abstract class PostgresStoreCore {
       options: { connectionString: this.options.connectionString, schema: this.options.schema, poolSize: 1 },
     };
   }
+}
+
+/** The earliest run time among jobs enqueued to wait, or null when none waits. */
+function earliestDelayed(jobs: readonly NewJob[], now: number): number | null {
+  let earliest: number | null = null;
+  for (const job of jobs) if (job.runAt > now && (earliest === null || job.runAt < earliest)) earliest = job.runAt;
+  return earliest;
+}
+
+/** The earliest run time among settled jobs that became scheduled (retries, snoozes), or null. */
+function earliestScheduled(rows: readonly SettledRow[]): number | null {
+  let earliest: number | null = null;
+  for (const row of rows) if (row.to_state === 'scheduled' && (earliest === null || row.run_at < earliest)) earliest = row.run_at;
+  return earliest;
+}
+
+function checkLease(role: string, holder: string, ttlMs: number): void {
+  if (typeof role !== 'string' || !/^[\w.:-]{1,100}$/.test(role)) throw new ValidationError(`expected a leader role of 1 to 100 letters, digits or _ . : -, got ${describeValue(role)}`);
+  if (typeof holder !== 'string' || holder.length < 1 || holder.length > 200) throw new ValidationError(`expected a leader holder id of 1 to 200 characters, got ${describeValue(holder)}`);
+  if (!Number.isSafeInteger(ttlMs) || ttlMs < 1) throw new ValidationError(`expected a leader lease ttl to be a positive integer of ms, got ${describeValue(ttlMs)}`);
 }

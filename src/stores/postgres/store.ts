@@ -34,6 +34,8 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     eventFeed: true,
     workerRegistry: true,
     flowControl: true,
+    leaderElection: true,
+    stagedByLeader: true,
   };
   private sqlQueryCache: ReturnType<typeof createSqlQuery> | null = null;
 

@@ -6,7 +6,7 @@ import { compileJobOptions, type EnqueueOptions } from '../../../dist/core/optio
 import type { NewJob } from '../../../dist/core/job.js';
 import type { Store } from '../../../dist/store/store.js';
 import { checkpointRecord } from '../../../dist/store/journal.js';
-import type { ClaimedJob, ClaimResult, JobError, Outcome, Settlement, StoredCheckpoint } from '../../../dist/store/types.js';
+import type { ClaimedJob, ClaimRequest, ClaimResult, JobError, Outcome, Settlement, StoredCheckpoint } from '../../../dist/store/types.js';
 
 /** Options a driver runner may pass besides `createStore` and `cleanup`. */
 export interface ConformanceOptions {
@@ -66,12 +66,33 @@ export function storeTest(ctx: SuiteContext, name: string, body: Body): void {
       : null;
     try {
       await store.migrate();
-      await body(store, { openSecond, skip: (reason) => t.skip(reason) });
+      await body(stagingBeforeClaims(store), { openSecond, skip: (reason) => t.skip(reason) });
     } finally {
       for (const second of seconds) await second.close();
       await store.close();
       await ctx.cleanup?.(store);
     }
+  });
+}
+
+/**
+ * The contract's claims stage due jobs first; a store with `stagedByLeader` leaves that to its
+ * elected stager (`stageDue`). The suite plays that stager: each claim here is preceded by a
+ * stageDue at the claim's time, so one suite checks every driver's transitions. (stageDue on
+ * its own is tested in claim.ts.)
+ */
+export function stagingBeforeClaims(store: Store): Store {
+  if (!store.capabilities.stagedByLeader || !store.stageDue) return store;
+  const stageDue = store.stageDue.bind(store);
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'claim') return async (request: ClaimRequest) => (await stageDue(request.now, 10_000), target.claim(request));
+      if (key === 'settleAndClaim') {
+        return async (settlements: readonly Settlement[], request: ClaimRequest) => (await stageDue(request.now, 10_000), target.settleAndClaim(settlements, request));
+      }
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
   });
 }
 
