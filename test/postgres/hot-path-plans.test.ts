@@ -10,6 +10,7 @@ import { compileJobOptions } from '../../dist/core/options.js';
 import { claimCtes, claimSelect } from '../../dist/stores/postgres/claim.js';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
 import { createSettle } from '../../dist/stores/postgres/settle.js';
+import { CLAIM_SESSION } from '../../dist/stores/postgres/connection.js';
 import { adminQuery, createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
 
 const skip = await pgSkipReason();
@@ -18,14 +19,16 @@ after(async () => db?.drop());
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[]';
+const CLAIM_ARGS = `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}'`;
 const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[]';
 
-/** The plan PostgreSQL uses for `statement` when it plans it once for any parameters. */
-async function genericPlan(url: string, statement: string, types: string, args: string): Promise<string> {
+/** The plan PostgreSQL uses for `statement` when it plans it once for any parameters (`settings`: of the session). */
+async function genericPlan(url: string, statement: string, types: string, args: string, settings: Readonly<Record<string, string>> = {}): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('SET plan_cache_mode = force_generic_plan');
+    for (const [name, value] of Object.entries(settings)) await client.query(`SET ${name} = ${value}`);
     await client.query(`PREPARE hot(${types}) AS ${statement}`);
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE hot(${args})`);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -51,10 +54,23 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
 
   test('the claim finds its rows through the queued index and the primary key', async () => {
     const statement = `WITH ${claimCtes(store.names)} ${claimSelect()}`;
-    const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}'`);
+    const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, CLAIM_SESSION);
     assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
     assert.match(plan, /Index Scan using jobs_pkey on jobs j/, plan);
     assert.doesNotMatch(plan, /Seq Scan on jobs|Hash Join/, plan);
+  });
+
+  test('a claim plan made while the table is empty still reads the indexes (the claim sessions rule out sequential scans)', async () => {
+    const empty = postgresStore({ connectionString: db!.url, schema: randomName('empty') });
+    try {
+      await empty.migrate();
+      const statement = `WITH ${claimCtes(empty.names)} ${claimSelect()}`;
+      const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, CLAIM_SESSION);
+      assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
+      assert.doesNotMatch(plan, /Seq Scan on jobs/, plan);
+    } finally {
+      await empty.close();
+    }
   });
 
   test('the settle finds its rows through the primary key, not the running index', async () => {
