@@ -1,8 +1,7 @@
-// The plans of the two hot statements on a table that looks like a busy one (a backlog, jobs
-// running, jobs finished). The claim always runs with its generic plan (the claim pool's
-// plan_cache_mode), and the settle may get PostgreSQL's generic plan after a few executions: in
-// both, every row must be found through the primary key or the queued index, never by reading the
-// whole table or the running index.
+// The plans of the two hot statements, claim and settle, which always run with their generic plans
+// (the hot-path pool's session settings), on a table that looks like a busy one (a backlog, jobs
+// running, jobs finished) and on an empty one: every row must be found through the primary key or
+// the queued index, never by reading the whole table or the running index.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -10,7 +9,7 @@ import { compileJobOptions } from '../../dist/core/options.js';
 import { claimCtes, claimSelect } from '../../dist/stores/postgres/claim.js';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
 import { createSettle } from '../../dist/stores/postgres/settle.js';
-import { CLAIM_SESSION } from '../../dist/stores/postgres/connection.js';
+import { HOT_PATH_SESSION } from '../../dist/stores/postgres/connection.js';
 import { adminQuery, createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
 
 const skip = await pgSkipReason();
@@ -21,6 +20,7 @@ const T0 = Date.parse('2026-06-01T00:00:00Z');
 const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[]';
 const CLAIM_ARGS = `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}'`;
 const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[]';
+const SETTLE_ARGS = `${T0}, '{1,2}', '{w1,w1}', '{1,1}', '{completed,completed}', '{null,null}', '{NULL,NULL}', '{NULL,NULL}', '{"",""}'`;
 
 /** The plan PostgreSQL uses for `statement` when it plans it once for any parameters (`settings`: of the session). */
 async function genericPlan(url: string, statement: string, types: string, args: string, settings: Readonly<Record<string, string>> = {}): Promise<string> {
@@ -54,20 +54,23 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
 
   test('the claim finds its rows through the queued index and the primary key', async () => {
     const statement = `WITH ${claimCtes(store.names)} ${claimSelect()}`;
-    const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, CLAIM_SESSION);
+    const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, HOT_PATH_SESSION);
     assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
     assert.match(plan, /Index Scan using jobs_pkey on jobs j/, plan);
     assert.doesNotMatch(plan, /Seq Scan on jobs|Hash Join/, plan);
   });
 
-  test('a claim plan made while the table is empty still reads the indexes (the claim sessions rule out sequential scans)', async () => {
+  test('claim and settle plans made while the table is empty still read the indexes (the hot-path sessions rule out sequential scans)', async () => {
     const empty = postgresStore({ connectionString: db!.url, schema: randomName('empty') });
     try {
       await empty.migrate();
       const statement = `WITH ${claimCtes(empty.names)} ${claimSelect()}`;
-      const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, CLAIM_SESSION);
+      const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, HOT_PATH_SESSION);
       assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
       assert.doesNotMatch(plan, /Seq Scan on jobs/, plan);
+      const settlePlan = await genericPlan(db!.url, createSettle(empty.names).quiet.text, SETTLE_TYPES, SETTLE_ARGS, HOT_PATH_SESSION);
+      assert.match(settlePlan, /Index Scan using jobs_pkey on jobs/, settlePlan);
+      assert.doesNotMatch(settlePlan, /Seq Scan on jobs|jobs_running/, settlePlan);
     } finally {
       await empty.close();
     }
@@ -75,7 +78,7 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
 
   test('the settle finds its rows through the primary key, not the running index', async () => {
     const statement = createSettle(store.names).quiet.text;
-    const plan = await genericPlan(db!.url, statement, SETTLE_TYPES, `${T0}, '{1,2}', '{w1,w1}', '{1,1}', '{completed,completed}', '{null,null}', '{NULL,NULL}', '{NULL,NULL}', '{"",""}'`);
+    const plan = await genericPlan(db!.url, statement, SETTLE_TYPES, SETTLE_ARGS, HOT_PATH_SESSION);
     assert.match(plan, /Index Scan using jobs_pkey on jobs/, plan);
     assert.doesNotMatch(plan, /Seq Scan on jobs|jobs_running|Hash Join/, plan);
   });

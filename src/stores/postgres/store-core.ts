@@ -89,9 +89,11 @@ export abstract class PostgresStoreCore {
   readonly options: CompiledPostgresOptions;
   readonly names: SchemaNames;
   protected readonly pool: pg.Pool | null;
-  /** claims only: sessions that use the claim's generic plan (see createPool) */
-  protected readonly claimPool: pg.Pool | null;
+  /** claims and outcomes only: sessions that use their generic plans (see HOT_PATH_SESSION) */
+  protected readonly hotPool: pg.Pool | null;
   protected readonly db: Queryable;
+  /** where claims and outcomes run: the hot-path pool, or a bound view's client */
+  protected readonly hotPath: Queryable;
   protected readonly transact: Transact;
   protected readonly ops: Ops;
   protected readonly local = new EventEmitter();
@@ -106,8 +108,9 @@ export abstract class PostgresStoreCore {
     this.local.setMaxListeners(0);
     if (bound) {
       this.pool = null;
-      this.claimPool = null;
+      this.hotPool = null;
       this.db = bound.client;
+      this.hotPath = bound.client;
       this.ops = bound.ops;
       this.transact = (body) => body(bound.client);
       this.listener = null;
@@ -118,7 +121,8 @@ export abstract class PostgresStoreCore {
     }
     const pool = createPool(this.options);
     this.pool = pool;
-    this.claimPool = createPool(this.options, true);
+    this.hotPool = createPool(this.options, true);
+    this.hotPath = this.hotPool;
     this.db = pool;
     this.ops = createOps(this.names);
     this.transact = (body) => inTransaction(pool, body);
@@ -150,7 +154,7 @@ export abstract class PostgresStoreCore {
     await this.dueNotifier?.flush();
     await this.listener?.stop();
     await this.pool.end().catch(() => undefined);
-    await this.claimPool?.end().catch(() => undefined);
+    await this.hotPool?.end().catch(() => undefined);
   }
 
   /** Like the embedded store, the schema is created or upgraded on first use if `migrate` was not called. */
@@ -190,7 +194,7 @@ export abstract class PostgresStoreCore {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     await this.ready();
-    const plain = await this.ops.claim(this.claimPool ?? this.db, request);
+    const plain = await this.ops.claim(this.hotPath, request);
     return plain.gated ? this.transact((db) => this.ops.flowClaim(db, request)) : plain.claim;
   }
 
@@ -210,7 +214,7 @@ export abstract class PostgresStoreCore {
           await this.lockJobs(db, params[1] as number[]);
           return (await db.query<SettledRow>({ ...statement, values: params })).rows;
         })
-      : (await this.db.query<SettledRow>({ ...statement, values: params })).rows;
+      : (await this.hotPath.query<SettledRow>({ ...statement, values: params })).rows;
     if (statement === this.ops.settle.notifying) this.wake();
     this.signalDue(earliestScheduled(rows));
     const result = toSettleResult(rows);
