@@ -63,7 +63,7 @@ test('sharding: 1,000 items at 100 a shard run as 10 child runs; results come ba
   const { id } = await tw.enqueue('double.all', { items });
   await tw.drain({ timeout: '20s', concurrency: 10 });
   const run = await tw.getJob(id);
-  assert.equal(run.state, 'completed');
+  assert.equal(run.state, 'completed', `run ${run.state}: ${run.error?.message ?? ''}`);
   assert.deepEqual(run.result, items.map((x) => x * 2));
   assert.equal(calls.size, 10);
   assert.equal(calls.get(3), 2, 'the failed shard ran again');
