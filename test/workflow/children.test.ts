@@ -70,3 +70,29 @@ test('sharding: 1,000 items at 100 a shard run as 10 child runs; results come ba
   for (const [index, count] of calls) if (index !== 3) assert.equal(count, 1, `shard ${index} ran once`);
   await tw.close();
 });
+
+test('invokeAll: a branch whose child is slow to enqueue while the other branch parks still completes, results in input order', async () => {
+  const store = place.store();
+  // The first child's enqueue answers last: the other branch reaches its wait and parks first.
+  const enqueue = store.enqueue.bind(store);
+  let delayed = false;
+  store.enqueue = async (jobs, now) => {
+    if (!delayed && jobs.some((j) => j.name === 'kid' && j.payloadJson === '{"i":0}')) {
+      delayed = true;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    return enqueue(jobs, now);
+  };
+  const tw = new Taskwright({ store });
+  tw.register(
+    defineWorkflow('kid', async (input: { i: number }) => input.i * 10),
+    defineWorkflow('kids.all', async (_: unknown, step) => step.invokeAll<number>('kids', [{ workflow: 'kid', input: { i: 0 } }, { workflow: 'kid', input: { i: 1 } }])),
+  );
+  const { id } = await tw.enqueue('kids.all');
+  await tw.drain({ timeout: '20s' });
+  const run = await tw.getJob(id);
+  assert.ok(delayed, 'the first child was enqueued');
+  assert.equal(run.state, 'completed', `run ${run.state}: ${run.error?.message ?? ''}`);
+  assert.deepEqual(run.result, [0, 10]);
+  await tw.close();
+});
