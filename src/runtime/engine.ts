@@ -23,7 +23,7 @@ import { TimerService } from './timers.js';
 import { compileWorkerOptions, type WorkerOptions } from './worker-options.js';
 import { Worker } from './worker.js';
 import { drainWith } from './drain.js';
-import { DEFAULT_LEADER_TTL_MS, LeaderDuties } from './leader-duties.js';
+import { LeaderDuties, leaderLeaseMs } from './leader-duties.js';
 
 export interface TaskwrightOptions {
   store: Store;
@@ -106,9 +106,7 @@ export class Taskwright {
     this.flow = createFlowAdmin(this.store, this.clock);
     this.schedules = new ScheduleService(this.store, this.clock, (name) => this.registry.get(name)?.defaults);
     this.timers = new TimerService(this.store, this.clock);
-    const leaseMs = options.leaderLease === undefined ? DEFAULT_LEADER_TTL_MS : parseDuration(options.leaderLease, 'leaderLease');
-    if (leaseMs < 300) throw new ValidationError(`expected leaderLease to be at least 300ms, got ${describeValue(options.leaderLease)}`);
-    this.duties = new LeaderDuties(this.store, this.clock, this.events, this.instanceId, leaseMs, () => this.runner?.wake());
+    this.duties = new LeaderDuties(this.store, this.clock, this.events, this.instanceId, leaderLeaseMs(options.leaderLease), () => this.runner?.wake());
   }
 
   /**

@@ -1,11 +1,30 @@
 import { hostname } from 'node:os';
 import type { Clock } from '../core/clock.js';
+import { parseDuration, type Duration } from '../core/duration.js';
+import { ValidationError, describeValue } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { EngineEventBus } from '../telemetry/events.js';
 import { Leadership } from './leadership.js';
 import { Stager } from './stager.js';
 
-export const DEFAULT_LEADER_TTL_MS = 10_000;
+const DEFAULT_LEADER_TTL_MS = 10_000;
+const MIN_LEADER_TTL_MS = 300;
+
+/** The engine's `leaderLease` option in ms (default 10 s, at least 300 ms). */
+export function leaderLeaseMs(option: Duration | undefined): number {
+  const ms = option === undefined ? DEFAULT_LEADER_TTL_MS : parseDuration(option, 'leaderLease');
+  if (ms < MIN_LEADER_TTL_MS) throw new ValidationError(`expected leaderLease to be at least ${MIN_LEADER_TTL_MS}ms, got ${describeValue(option)}`);
+  return ms;
+}
+
+/** What a worker needs of its engine's leader roles (see leader-duties.ts). */
+export interface WorkerDuties {
+  join(fireSchedules: boolean): Promise<void>;
+  leave(fireSchedules: boolean): Promise<void>;
+  readonly maintains: boolean;
+  readonly schedules: boolean;
+}
+
 
 /**
  * The duties one engine per store performs while it leads: role `stager` (staging due jobs, on
@@ -14,7 +33,7 @@ export const DEFAULT_LEADER_TTL_MS = 10_000;
  * of its workers runs, and for `scheduler` while any of its workers that fire schedules runs, so
  * a leader always has a worker to act through. Followers skip these duties.
  */
-export class LeaderDuties {
+export class LeaderDuties implements WorkerDuties {
   readonly holder: string;
   private readonly stagerRole: Leadership;
   private readonly schedulerRole: Leadership;

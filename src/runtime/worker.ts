@@ -16,6 +16,7 @@ import { EmbeddedFeed, type EmbeddedFeedHost } from './worker-feed-embedded.js';
 import { reportOutcome } from './report-outcome.js';
 import type { ScheduleRunner } from './scheduler.js';
 import type { CompiledWorkerOptions } from './worker-options.js';
+import type { WorkerDuties } from './leader-duties.js';
 import { workerRecord } from './worker-record.js';
 import { abortCancelled, abortLeaseLost, abortTimedOut, type Abort } from './worker-supervision.js';
 
@@ -33,14 +34,6 @@ export interface WorkerDeps {
   endTools: EndHookTools;
   /** the engine's leader roles: only the leader runs maintenance and fires schedules */
   duties: WorkerDuties;
-}
-
-/** What a worker needs of its engine's leader roles (see leader-duties.ts). */
-export interface WorkerDuties {
-  join(fireSchedules: boolean): Promise<void>;
-  leave(fireSchedules: boolean): Promise<void>;
-  readonly maintains: boolean;
-  readonly schedules: boolean;
 }
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';

@@ -1,3 +1,4 @@
+import { ValidationError, describeValue } from '../../core/errors.js';
 import type { LeaderLease, LeaderRecord } from '../../store/types.js';
 import type { Queryable } from './connection.js';
 import type { SchemaNames } from './sql.js';
@@ -68,4 +69,11 @@ export function createLeaders(t: SchemaNames) {
       }));
     },
   };
+}
+
+/** Rejects a bad role, holder or lease length before any statement runs. */
+export function checkLease(role: string, holder: string, ttlMs: number): void {
+  if (typeof role !== 'string' || !/^[\w.:-]{1,100}$/.test(role)) throw new ValidationError(`expected a leader role of 1 to 100 letters, digits or _ . : -, got ${describeValue(role)}`);
+  if (typeof holder !== 'string' || holder.length < 1 || holder.length > 200) throw new ValidationError(`expected a leader holder id of 1 to 200 characters, got ${describeValue(holder)}`);
+  if (!Number.isSafeInteger(ttlMs) || ttlMs < 1) throw new ValidationError(`expected a leader lease ttl to be a positive integer of ms, got ${describeValue(ttlMs)}`);
 }

@@ -1,23 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { systemClock } from '../../core/clock.js';
-import { ValidationError, describeValue } from '../../core/errors.js';
 import type { EnqueueResult, NewJob } from '../../core/job.js';
-import { siblingModule } from '../../core/module-url.js';
-import type { DueSignal, StoreReopenSpec } from '../../store/store.js';
+import type { DueSignal } from '../../store/store.js';
 import type {
   CancelResult,
   ClaimRequest,
   ClaimResult,
   Job,
   JobLogEntry,
-  LeaderLease,
-  LeaderRecord,
   PruneRequest,
   RescuedJob,
   SettleResult,
   Settlement,
-  StageResult,
   StepRecord,
   StoredEvent,
 } from '../../store/types.js';
@@ -349,44 +344,9 @@ export abstract class PostgresStoreCore {
     return moved;
   }
 
-  /** The stager's call (one elected process): due jobs to queued in one transaction, then workers wake. */
-  async stageDue(now: number, limit: number): Promise<StageResult> {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError(`expected stageDue limit to be a positive integer, got ${describeValue(limit)}`);
-    await this.ready();
-    const result = await this.transact((db) => this.ops.stage(db, now, limit));
-    if (result.staged > 0) this.wakeEverywhere();
-    return result;
-  }
-
-  async acquireLeadership(role: string, holder: string, ttlMs: number): Promise<LeaderLease> {
-    checkLease(role, holder, ttlMs);
-    await this.ready();
-    return this.ops.leaders.acquire(this.db, role, holder, ttlMs);
-  }
-
-  async releaseLeadership(role: string, holder: string): Promise<void> {
-    checkLease(role, holder, 1);
-    await this.ready();
-    await this.ops.leaders.release(this.db, role, holder);
-    this.local.emit('due', { released: role } satisfies DueSignal);
-  }
-
-  async listLeaders(): Promise<LeaderRecord[]> {
-    await this.ready();
-    return this.ops.leaders.list(this.db);
-  }
-
   /** Due signals of this process at once, and of every process through the LISTEN connection. */
   onDue(listener: (signal: DueSignal) => void): () => void {
-    this.local.on('due', listener);
-    const unlisten = this.listener?.subscribeDue(listener);
-    let subscribed = true;
-    return () => {
-      if (!subscribed) return;
-      subscribed = false;
-      this.local.off('due', listener);
-      unlisten?.();
-    };
+    return this.subscribeEverywhere('due', listener, this.listener?.subscribeDue(listener));
   }
 
   /** Wakes this process's listeners now and other processes' after the commit. */
@@ -397,24 +357,18 @@ export abstract class PostgresStoreCore {
   }
 
   onWake(listener: () => void): () => void {
-    this.local.on('wake', listener);
-    const unlisten = this.listener?.subscribe(listener);
+    return this.subscribeEverywhere('wake', listener, this.listener?.subscribe(listener));
+  }
+
+  /** Listens to this process's `event` and, through `unlistenRemote`, other processes'; the returned call undoes both once. */
+  private subscribeEverywhere<A extends unknown[]>(event: 'due' | 'wake', listener: (...args: A) => void, unlistenRemote: (() => void) | undefined): () => void {
+    this.local.on(event, listener);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
-      this.local.off('wake', listener);
-      unlisten?.();
-    };
-  }
-
-  /** The heartbeat thread opens its own small pool on the same database and schema. */
-  reopenSpec(): StoreReopenSpec | null {
-    if (!this.pool) return null;
-    return {
-      module: siblingModule(import.meta.url, 'index').href,
-      exportName: 'postgresStore',
-      options: { connectionString: this.options.connectionString, schema: this.options.schema, poolSize: 1 },
+      this.local.off(event, listener);
+      unlistenRemote?.();
     };
   }
 }
@@ -431,10 +385,4 @@ function earliestScheduled(rows: readonly SettledRow[]): number | null {
   let earliest: number | null = null;
   for (const row of rows) if (row.to_state === 'scheduled' && (earliest === null || row.run_at < earliest)) earliest = row.run_at;
   return earliest;
-}
-
-function checkLease(role: string, holder: string, ttlMs: number): void {
-  if (typeof role !== 'string' || !/^[\w.:-]{1,100}$/.test(role)) throw new ValidationError(`expected a leader role of 1 to 100 letters, digits or _ . : -, got ${describeValue(role)}`);
-  if (typeof holder !== 'string' || holder.length < 1 || holder.length > 200) throw new ValidationError(`expected a leader holder id of 1 to 200 characters, got ${describeValue(holder)}`);
-  if (!Number.isSafeInteger(ttlMs) || ttlMs < 1) throw new ValidationError(`expected a leader lease ttl to be a positive integer of ms, got ${describeValue(ttlMs)}`);
 }

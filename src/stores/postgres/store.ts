@@ -1,6 +1,7 @@
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError, describeValue } from '../../core/errors.js';
+import { siblingModule } from '../../core/module-url.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from '../../store/schedule-types.js';
-import type { ScheduleOperations, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities } from '../../store/store.js';
+import type { DueSignal, ScheduleOperations, StoreReopenSpec, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities } from '../../store/store.js';
 import type {
   CheckpointStats,
   FlowChange,
@@ -12,10 +13,14 @@ import type {
   QueueStats,
   FeedEntry,
   FeedPage,
+  LeaderLease,
+  LeaderRecord,
+  StageResult,
   StoreHealth,
   WorkerRecord,
 } from '../../store/types.js';
 import type { Queryable } from './connection.js';
+import { checkLease } from './leaders.js';
 import { checkHealth } from './health.js';
 import { createSqlQuery } from './sql-query.js';
 import { PostgresStoreCore } from './store-core.js';
@@ -23,7 +28,8 @@ import { PostgresStoreCore } from './store-core.js';
 /**
  * The PostgreSQL store: any number of processes on any number of hosts share one database. The
  * job lifecycle is in store-core.ts; this adds the reads and the optional capabilities (flow
- * control, schedules and timers, the worker registry, the event feed, health, SQL queries).
+ * control, schedules and timers, the worker registry, leader election, the event feed, health, SQL
+ * queries).
  */
 export class PostgresStore extends PostgresStoreCore implements Store, ScheduleOperations {
   readonly capabilities: StoreCapabilities = {
@@ -178,6 +184,35 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     return this.ops.workers.reapWorkers(this.db, now, forgetBefore);
   }
 
+  // --- leader election (capabilities.leaderElection, stagedByLeader): see leaders.ts, stage.ts
+
+  /** The stager's call (one elected process): due jobs to queued in one transaction, then workers wake. */
+  async stageDue(now: number, limit: number): Promise<StageResult> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError(`expected stageDue limit to be a positive integer, got ${describeValue(limit)}`);
+    await this.ready();
+    const result = await this.transact((db) => this.ops.stage(db, now, limit));
+    if (result.staged > 0) this.wakeEverywhere();
+    return result;
+  }
+
+  async acquireLeadership(role: string, holder: string, ttlMs: number): Promise<LeaderLease> {
+    checkLease(role, holder, ttlMs);
+    await this.ready();
+    return this.ops.leaders.acquire(this.db, role, holder, ttlMs);
+  }
+
+  async releaseLeadership(role: string, holder: string): Promise<void> {
+    checkLease(role, holder, 1);
+    await this.ready();
+    await this.ops.leaders.release(this.db, role, holder);
+    this.local.emit('due', { released: role } satisfies DueSignal);
+  }
+
+  async listLeaders(): Promise<LeaderRecord[]> {
+    await this.ready();
+    return this.ops.leaders.list(this.db);
+  }
+
   // --- event feed (capabilities.eventFeed): see feed.ts for why appends cannot be read out of order
 
   /**
@@ -214,5 +249,15 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     await this.ready();
     this.sqlQueryCache ??= createSqlQuery(this.pool, this.names);
     return this.sqlQueryCache(sql, params, options);
+  }
+
+  /** The heartbeat thread opens its own small pool on the same database and schema. */
+  reopenSpec(): StoreReopenSpec | null {
+    if (!this.pool) return null;
+    return {
+      module: siblingModule(import.meta.url, 'index').href,
+      exportName: 'postgresStore',
+      options: { connectionString: this.options.connectionString, schema: this.options.schema, poolSize: 1 },
+    };
   }
 }
