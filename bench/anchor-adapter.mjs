@@ -10,6 +10,8 @@
 //   schema=tw_pg_bench    PostgreSQL: the schema (dropped and recreated by reset)
 //   poolSize=N            PostgreSQL: connections per process (default: the store's default, 10)
 //   events=publish        also copy engine events into the store's event feed (what `taskwright worker` does)
+//   keepCompleted=0       retention.completed 0: a completion deletes its job (no record kept), as
+//                         graphile-worker always does; default: the engine's 7 days
 //
 // Durability: engine defaults (SQLite: WAL, synchronous=NORMAL; PostgreSQL: the server's
 // synchronous_commit, on by default, for every write, claims included). onCompleted fires on the
@@ -29,6 +31,8 @@ export default function createSystem(opts = {}) {
   const url = opts.url ?? process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/bench';
   const schema = opts.schema ?? 'tw_pg_bench';
   const poolSize = opts.poolSize === undefined ? undefined : Number(opts.poolSize);
+  if (opts.keepCompleted !== undefined && String(opts.keepCompleted) !== '0') throw new Error(`expected --opt keepCompleted=0 (or no keepCompleted), got ${opts.keepCompleted}`);
+  const retention = String(opts.keepCompleted) === '0' ? { retention: { completed: 0 } } : {};
   let engine = null;
   let worker = null;
 
@@ -36,19 +40,19 @@ export default function createSystem(opts = {}) {
     const { Taskwright } = await import(new URL('index.js', dist));
     if (postgres) {
       const { postgresStore } = await import(new URL('stores/postgres/index.js', dist));
-      return new Taskwright({ store: postgresStore({ connectionString: url, schema, ...(poolSize && { poolSize }) }) });
+      return new Taskwright({ store: postgresStore({ connectionString: url, schema, ...(poolSize && { poolSize }) }), ...retention });
     }
     const { sqliteStore } = await import(new URL('stores/sqlite/index.js', dist));
-    return new Taskwright({ store: sqliteStore({ path, synchronous }) });
+    return new Taskwright({ store: sqliteStore({ path, synchronous }), ...retention });
   };
 
   return {
-    name: postgres ? 'taskwright-pg' : 'taskwright',
+    name: `${postgres ? 'taskwright-pg' : 'taskwright'}${String(opts.keepCompleted) === '0' ? '(keep 0)' : ''}`,
     version: pkg.version,
     backend: postgres ? 'postgres' : 'sqlite',
     describe: () =>
       postgres
-        ? { store: storeKind, schema, poolSize: poolSize ?? 10, synchronousCommit: 'server default (on), every write', bulk: 'enqueueMany (one INSERT ... unnest)' }
+        ? { store: storeKind, schema, poolSize: poolSize ?? 10, synchronousCommit: 'server default (on), every write', bulk: 'enqueueMany (one INSERT ... unnest)', completedRetention: String(opts.keepCompleted) === '0' ? 'none (deleted at completion)' : '7 days (default)' }
         : { store: storeKind, path, synchronous, journal: 'WAL', bulk: 'enqueueMany (one transaction)', events: opts.events ?? 'off' },
 
     async reset() {

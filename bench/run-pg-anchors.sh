@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs Taskwright's PostgreSQL store beside graphile-worker, pg-boss, bullmq (Redis) and bullmq's
 # PostgreSQL backend in one invocation of the anchor harness (../shared/bench/anchors), so ratios
-# are taken on one machine state. Writes JSON lines to $OUT and prints the summary tables.
+# are taken on one machine state. Taskwright runs twice: with the default retention (completed jobs
+# kept 7 days) and with keepCompleted=0 (a completion deletes its job, as graphile-worker's does).
+# Writes JSON lines to $OUT and prints the summary tables.
 #   bench/run-pg-anchors.sh        # after: (cd ../shared/bench/anchors && npm ci) and npm run build
 # Env: OUT (default bench/results/pg-anchors.jsonl), REPS (default 2), HARNESS (default ../shared/bench/anchors;
 # a copy with its node_modules installed elsewhere, if shared/ is read-only)
@@ -17,7 +19,7 @@ run() {
   echo "### $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg): run.mjs $*" >&2
   (cd "$HARNESS" && node run.mjs "$@" --reps "$REPS" --out "$OUT" > /dev/null) || echo "!!! FAILED: $*" >&2
 }
-for system in "$OURS --opt store=postgres" graphile-worker pg-boss bullmq; do
+for system in "$OURS --opt store=postgres" "$OURS --opt store=postgres --opt keepCompleted=0" graphile-worker pg-boss bullmq; do
   # shellcheck disable=SC2086
   run --system $system --scenario drain --count 100000 --concurrency 50
   # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 import type { Job, JobError } from '../core/job.js';
 import type { Store } from '../store/store.js';
+import type { ClaimedJob, Outcome } from '../store/types.js';
 import type { EngineEventBus } from '../telemetry/events.js';
 import type { JobDefinition } from './handlers.js';
 
@@ -55,4 +56,15 @@ export const isEndState = (state: string): state is EndedJob['state'] => state =
 export function endedFromJob(job: Job, cause: EndedJob['cause']): EndedJob | null {
   if (!isEndState(job.state)) return null;
   return { id: job.id, name: job.name, tags: job.tags, state: job.state, error: job.error, cause };
+}
+
+/**
+ * How a worker's attempt ended for good, once its end outcome is persisted: the worker decided
+ * when it aborted the attempt (a cancel request, also one that replaced the outcome, or a timeout).
+ */
+export function endedFromAttempt(job: ClaimedJob, outcome: Outcome, abortReason: unknown, cancelledInstead: boolean): EndedJob {
+  const code = (abortReason as { code?: string } | undefined)?.code;
+  const cause = cancelledInstead || code === 'cancelled' ? 'cancel' : code === 'timeout' ? 'timeout' : 'handler';
+  const error = 'error' in outcome ? outcome.error : null;
+  return { id: job.id, name: job.name, tags: job.tags, state: outcome.type as EndedJob['state'], error, cause };
 }

@@ -7,7 +7,7 @@ import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
 import type { ScheduleInput } from '../core/schedule.js';
 import type { ScheduleFire, ScheduleRecord, Timer, TimerFilter, TimerStats } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
-import type { CheckpointStats, JobDetails, JobFilter, NameStats, QueueStats, StepRecord, WorkerRecord } from '../store/types.js';
+import type { CheckpointStats, JobDetails, JobFilter, LeaderRecord, NameStats, QueueStats, StepRecord, WorkerRecord } from '../store/types.js';
 import { EngineEventBus, type EngineEventName, type EngineEvents } from '../telemetry/events.js';
 import { activeTraceParent } from '../telemetry/trace-context.js';
 import { EventFeedPublisher, type FeedPublisherOptions } from './event-feed.js';
@@ -16,7 +16,7 @@ import { DEFAULT_COMPRESSION_THRESHOLD, expandStep } from './checkpoint-codec.js
 import { checkFlowSupport, createFlowAdmin, type QueueInfo } from './flow-admin.js';
 import { defineJob, HandlerRegistry, isJobDefinition, type JobDefinition, type JobHandler } from './handlers.js';
 import { endedFromJob, runEndHooks, type EndHookTools } from './end-hooks.js';
-import { createMaintenance, DEFAULT_RETENTION, type RetentionPolicy } from './maintenance.js';
+import { createMaintenance, retentionPolicy, type RetentionPolicy } from './maintenance.js';
 import { ScheduleRunner } from './scheduler.js';
 import { ScheduleService, scheduleStore } from './schedules.js';
 import { TimerService } from './timers.js';
@@ -91,10 +91,7 @@ export class Taskwright {
     }
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.retention = {
-      completedMs: options.retention?.completed === undefined ? DEFAULT_RETENTION.completedMs : parseDuration(options.retention.completed, 'retention.completed'),
-      failedMs: options.retention?.failed === undefined ? DEFAULT_RETENTION.failedMs : parseDuration(options.retention.failed, 'retention.failed'),
-    };
+    this.retention = retentionPolicy(options.retention);
     const threshold = options.checkpointCompressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD;
     if (!Number.isInteger(threshold) || threshold < 0) {
       throw new ValidationError(`expected checkpointCompressionThreshold to be a non-negative integer, got ${describeValue(threshold)}`);
@@ -221,6 +218,7 @@ export class Taskwright {
         clock: this.clock,
         events: this.events,
         checkpointThresholdBytes: this.checkpointThresholdBytes,
+        discardCompleted: this.retention.completedMs === 0,
         maintenance: (now) => this.maintenance.run(now),
         scheduler: this.scheduleRunner,
         endTools: this.endTools,
@@ -375,6 +373,14 @@ export class Taskwright {
   /** Registered workers of every process on this store, with their last heartbeat. */
   listWorkers(): Promise<WorkerRecord[]> {
     return this.flow.listWorkers();
+  }
+
+  /**
+   * Who holds the elected roles (stager, scheduler) on a store that elects leaders, with their
+   * lease; empty on a store without leader election (there every engine runs those duties).
+   */
+  listLeaders(): Promise<LeaderRecord[]> {
+    return this.flow.listLeaders();
   }
 
   /** Rescue expired leases now (workers also do this on their own). */

@@ -21,6 +21,8 @@ export interface ExecutorDeps {
   events: EngineEventBus;
   workerId: string;
   checkpointThresholdBytes: number;
+  /** retention.completed is 0: completions tell the store it need not keep the job */
+  discardCompleted: boolean;
 }
 
 /** One attempt in flight. `finish` is first-wins: a timeout or cancel settles it even if the handler never returns. */
@@ -179,7 +181,7 @@ export function executeJob(active: ActiveJob, deps: ExecutorDeps, finish: (activ
     if (active.done) return;
     active.result = result;
     const resultJson = result === undefined ? null : JSON.stringify(result);
-    finish(active, { type: 'completed', resultJson: resultJson ?? null });
+    finish(active, { type: 'completed', resultJson: resultJson ?? null, ...(deps.discardCompleted && { discard: true }) });
   };
   if (pending instanceof Promise) pending.then(succeed, fail);
   else succeed(pending);

@@ -3,7 +3,7 @@ import { TaskwrightError, ValidationError, describeValue } from '../core/errors.
 import { compileBreakerConfig, compileLimit, validateFlowKey, type Breaker, type BreakerInput, type FlowLimit, type LimitInput } from '../core/flow.js';
 import type { NewJob } from '../core/job.js';
 import type { Store } from '../store/store.js';
-import type { FlowChange, QueueStats, WorkerRecord } from '../store/types.js';
+import type { FlowChange, LeaderRecord, QueueStats, WorkerRecord } from '../store/types.js';
 
 /** A queue as `listQueues` shows it: its counts and whether it is paused. */
 export interface QueueInfo extends QueueStats {
@@ -70,5 +70,7 @@ export function createFlowAdmin(store: Store, clock: Clock) {
       }
       return store.listWorkers();
     },
+    /** empty on a store without leader election: there every engine runs the elected duties */
+    listLeaders: async (): Promise<LeaderRecord[]> => (store.capabilities.leaderElection && store.listLeaders ? store.listLeaders() : []),
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { parseDuration, type Duration } from '../core/duration.js';
 import type { Store } from '../store/store.js';
 import type { EngineEventBus } from '../telemetry/events.js';
 import { fireStoredTimeouts } from './timers.js';
@@ -12,6 +13,14 @@ export interface RetentionPolicy {
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = { completedMs: 7 * 86_400_000, failedMs: 30 * 86_400_000 };
+
+/** The engine's `retention` option: how long finished jobs are kept (0 for completed: not at all). */
+export function retentionPolicy(option: { completed?: Duration; failed?: Duration } | undefined): RetentionPolicy {
+  return {
+    completedMs: option?.completed === undefined ? DEFAULT_RETENTION.completedMs : parseDuration(option.completed, 'retention.completed'),
+    failedMs: option?.failed === undefined ? DEFAULT_RETENTION.failedMs : parseDuration(option.failed, 'retention.failed'),
+  };
+}
 const PRUNE_EVERY_MS = 60_000;
 /** stopped and dead workers stay listed in the registry this long */
 const FORGET_WORKERS_MS = 3_600_000;

@@ -48,7 +48,7 @@ export interface WorkerOptions {
   /**
    * Networked stores: at most this many jobs claimed ahead of free slots, so a freed slot starts
    * its next job without a round trip. The worker keeps only what it starts within about two
-   * claim round trips. 0 turns it off. Default 4 × concurrency. Embedded stores never prefetch.
+   * claim round trips. 0 turns it off. Default max(4 × concurrency, 1000). Embedded stores never prefetch.
    */
   prefetch?: number;
 }
@@ -66,7 +66,7 @@ export interface CompiledWorkerOptions {
   tags: string[];
   autoscale: CompiledAutoscale | null;
   schedules: boolean;
-  /** the prefetch bound, or null for the default (4 × the current concurrency) */
+  /** the prefetch bound, or null for the default (max(4 × the current concurrency, 1000)) */
   prefetch: number | null;
 }
 

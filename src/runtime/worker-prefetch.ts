@@ -4,6 +4,23 @@ import type { ClaimedJob } from '../store/types.js';
 const SMOOTHING = 0.3;
 /** Jobs kept ahead: enough for this many claim round trips at the current start rate. */
 const ROUND_TRIPS_AHEAD = 2;
+/**
+ * The default prefetch bound and the unwritten outcomes past which starts pause are each at least
+ * this many jobs. Large claims and outcome batches are what make a busy worker cheap for the
+ * database (one claim of 500 costs far less than ten of 50); the buffer still holds only what the
+ * worker starts in about two round trips.
+ */
+const BATCH_FLOOR = 1000;
+
+/** The prefetch bound when the worker was given none. */
+export function defaultPrefetchCap(concurrency: number): number {
+  return Math.max(4 * concurrency, BATCH_FLOOR);
+}
+
+/** Unwritten outcomes past which a networked worker starts nothing more. */
+export function unwrittenBound(concurrency: number): number {
+  return Math.max(2 * concurrency, BATCH_FLOOR);
+}
 
 /**
  * Jobs claimed ahead of free slots (networked stores), so a slot freed by a finished job starts

@@ -38,3 +38,12 @@ export async function abortLeaseLost(store: Store, workerId: string, jobs: Reado
     }
   }
 }
+
+/** Calls `stop` on the first SIGTERM or SIGINT; returns what removes the handlers again. */
+export function stopOnSignals(stop: () => void): () => void {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  for (const signal of signals) process.once(signal, stop);
+  return () => {
+    for (const signal of signals) process.off(signal, stop);
+  };
+}

@@ -9,7 +9,7 @@ import { Autoscaler } from './autoscaler.js';
 import { ActiveJob, executeJob, type ExecutorDeps } from './executor.js';
 import type { HandlerRegistry } from './handlers.js';
 import { LeaseKeeper } from './heartbeat.js';
-import { isEndState, runEndHooks, type EndHookTools } from './end-hooks.js';
+import { endedFromAttempt, isEndState, runEndHooks, type EndHookTools } from './end-hooks.js';
 import { Settler } from './settler.js';
 import { PipelinedFeed, type FeedHost } from './worker-feed.js';
 import { EmbeddedFeed, type EmbeddedFeedHost } from './worker-feed-embedded.js';
@@ -17,8 +17,9 @@ import { reportOutcome } from './report-outcome.js';
 import type { ScheduleRunner } from './scheduler.js';
 import type { CompiledWorkerOptions } from './worker-options.js';
 import type { WorkerDuties } from './leader-duties.js';
+import { defaultPrefetchCap, unwrittenBound } from './worker-prefetch.js';
 import { workerRecord } from './worker-record.js';
-import { abortCancelled, abortLeaseLost, abortTimedOut, type Abort } from './worker-supervision.js';
+import { abortCancelled, abortLeaseLost, abortTimedOut, stopOnSignals, type Abort } from './worker-supervision.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -26,6 +27,8 @@ export interface WorkerDeps {
   clock: Clock;
   events: EngineEventBus;
   checkpointThresholdBytes: number;
+  /** retention.completed is 0 (see ExecutorDeps) */
+  discardCompleted: boolean;
   /** called on the worker's maintenance tick (lease rescue, stored timeouts, pruning) */
   maintenance: (now: number) => Promise<void>;
   /** fires due schedules; null when the store has none or the worker was told not to */
@@ -63,7 +66,7 @@ export class Worker {
   private lastOwnershipCheck = 0;
   private lastMaintenance = 0;
   private tickBusy = false;
-  private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
+  private removeSignalHandlers = (): void => undefined;
   /** handlers allowed at once: starts at options.concurrency, moved by scale() and the autoscaler */
   private limit: number;
   private readonly autoscaler: Autoscaler | null;
@@ -187,7 +190,7 @@ export class Worker {
         : this.pump,
     );
     this.tickTimer = setInterval(() => void this.tick(), TICK_MS);
-    if (this.options.handleSignals) this.installSignalHandlers();
+    if (this.options.handleSignals) this.removeSignalHandlers = stopOnSignals(() => void this.stop());
     this.deps.events.emit('worker:started', { workerId: this.id, queues: this.options.queues, concurrency: this.limit });
     this.pump();
     return this;
@@ -219,7 +222,7 @@ export class Worker {
     if (this.tickTimer) clearInterval(this.tickTimer);
     await this.deps.duties.leave(this.firesSchedules);
     await this.leaseKeeper.stop();
-    for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
+    this.removeSignalHandlers();
     await this.register('stopped');
     this.state = 'stopped';
     this.deps.events.emit('worker:stopped', { workerId: this.id });
@@ -227,15 +230,15 @@ export class Worker {
 
   /**
    * How the pipelined feed sees this worker. Unwritten outcomes do not hold slots there; they are
-   * bounded on their own: starts pause while more than 2 × concurrency wait to be written.
+   * bounded on their own: starts pause while more than max(2 × concurrency, 1000) wait to be written.
    */
   private feedHost(): FeedHost {
     const clock = this.deps.clock;
     return {
       isRunning: () => this.state === 'running',
-      startable: () => (this.settler.size < 2 * this.limit ? this.limit - this.active.size : 0),
+      startable: () => (this.settler.size < unwrittenBound(this.limit) ? this.limit - this.active.size : 0),
       freeSlots: () => this.limit - this.active.size,
-      prefetchCap: () => this.options.prefetch ?? 4 * this.limit,
+      prefetchCap: () => this.options.prefetch ?? defaultPrefetchCap(this.limit),
       minRefill: () => Math.max(1, this.limit / 4),
       start: (job, now) => this.startJob(job, now),
       claim: (limit, now) => this.deps.store.claim(this.claimRequest(limit, now)),
@@ -335,11 +338,7 @@ export class Worker {
 
   /** Runs the end hooks once the end is persisted; `cause` tells them whether the handler decided. */
   private afterEnd(active: ActiveJob, outcome: Outcome, cancelledInstead: boolean): void {
-    const c = active.claimed;
-    const error = 'error' in outcome ? outcome.error : null;
-    const reason = active.abortReason as { code?: string } | undefined;
-    const cause = cancelledInstead || reason?.code === 'cancelled' ? 'cancel' : reason?.code === 'timeout' ? 'timeout' : 'handler';
-    const ended = { id: c.id, name: c.name, tags: c.tags, state: outcome.type as 'failed' | 'dead' | 'cancelled', error, cause } as const;
+    const ended = endedFromAttempt(active.claimed, outcome, active.abortReason, cancelledInstead);
     const running = runEndHooks(ended, this.deps.endTools, (e) => this.deps.events.emit('worker:error', { workerId: this.id, error: e, during: 'end hook' }));
     this.hooksInFlight.add(running);
     void running.finally(() => this.hooksInFlight.delete(running));
@@ -394,13 +393,5 @@ export class Worker {
     const queued = store.queueDepth ? await store.queueDepth(this.options.queues) : 0;
     const decision = scaler.decide(this.limit, this.active.size, queued, now);
     if (decision) this.applyScale(decision.to, decision.reason, decision.utilization, decision.queued);
-  }
-
-  private installSignalHandlers(): void {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const handler = () => void this.stop();
-      process.once(signal, handler);
-      this.signalHandlers.push([signal, handler]);
-    }
   }
 }

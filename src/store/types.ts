@@ -55,7 +55,8 @@ export interface ClaimResult {
 
 /** How an attempt ended. Every outcome is fenced by (id, workerId, attempt): a stale worker changes nothing. */
 export type Outcome =
-  | { type: 'completed'; resultJson: string | null }
+  /** `discard`: the engine keeps no record of completed jobs (retention.completed 0); the store may delete the job now */
+  | { type: 'completed'; resultJson: string | null; discard?: boolean }
   | { type: 'retry'; error: JobError; runAt: number }
   | { type: 'failed'; error: JobError }
   | { type: 'dead'; error: JobError }

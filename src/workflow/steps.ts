@@ -10,6 +10,7 @@ import { CHECKPOINT_STEP_ID } from '../store/journal.js';
 import type { JobLogEntry } from '../core/job.js';
 import { BudgetCancelError, ReplayDivergenceError, RunTimeoutError } from './errors.js';
 import { outputValidator } from './output-schema.js';
+import { settleAll } from './settle-all.js';
 import { childFinishedEvent, PARENT_TAG, type ChildOptions, type ChildOutcome, type ChildSpec, type Step, type StepOptions, type StepTools, type WaitForEventOptions } from './step-api.js';
 
 export * from './step-api.js';
@@ -52,6 +53,9 @@ const UNBOUNDED_WAIT_MS = 7 * 86_400_000;
 const matches = (data: unknown, match: Record<string, unknown> | undefined): boolean =>
   match === undefined ||
   (typeof data === 'object' && data !== null && Object.entries(match).every(([k, v]) => JSON.stringify((data as Record<string, unknown>)[k]) === JSON.stringify(v)));
+
+/** How many event-loop turns a new step waits at most for parallel branches to catch up in a replay. */
+const MAX_REPLAY_TURNS = 1000;
 
 /**
  * Replays a run from its journal. Steps are matched by id; the order in which the run first
@@ -97,7 +101,7 @@ export class StepRunner implements Step {
   }
 
   async run<T>(id: string, fn: (tools: StepTools) => Promise<T> | T, options: StepOptions = {}): Promise<T> {
-    const previous = this.enter(id);
+    const previous = await this.enter(id);
     if (previous?.status === 'skipped') return undefined as T;
     if (previous?.status === 'completed') return (previous.outputJson === null ? undefined : JSON.parse(previous.outputJson)) as T;
     // A cancelled or timed-out run starts no further step.
@@ -146,7 +150,7 @@ export class StepRunner implements Step {
   }
 
   async sleepUntil(id: string, until: Date | number): Promise<void> {
-    const previous = this.enter(id);
+    const previous = await this.enter(id);
     if (isDone(previous)) return;
     if (this.signal.aborted) throw this.signal.reason;
     this.checkDeadline(`in step "${id}"`);
@@ -170,7 +174,7 @@ export class StepRunner implements Step {
     if (typeof options?.event !== 'string' || options.event.length === 0) {
       throw new ValidationError(`expected step ${id} to wait for an event name, got ${describeValue(options?.event)}`);
     }
-    const previous = this.enter(id);
+    const previous = await this.enter(id);
     if (previous?.status === 'completed') return (previous.outputJson === null ? null : JSON.parse(previous.outputJson)) as T | null;
     if (this.signal.aborted) throw this.signal.reason;
     this.checkDeadline(`in step "${id}"`);
@@ -255,12 +259,11 @@ export class StepRunner implements Step {
 
   /** true while the run re-executes code it already ran: a finished step is still ahead */
   private replaying(): boolean {
-    for (const step of this.recorded.values()) if (isDone(step) && !this.visited.has(step.stepId)) return true;
-    return false;
+    return this.unreachedDoneStep() !== null;
   }
 
   async skip(id: string): Promise<void> {
-    const previous = this.enter(id);
+    const previous = await this.enter(id);
     if (isDone(previous)) return;
     const now = this.clock.now();
     const record: StepRecord = { stepId: id, seq: previous?.seq ?? this.nextSeq++, status: 'skipped', outputJson: null, error: null, attempts: 0, startedAt: now, finishedAt: now, usage: null };
@@ -337,7 +340,7 @@ export class StepRunner implements Step {
     }
   }
 
-  private enter(id: string): StepRecord | undefined {
+  private async enter(id: string): Promise<StepRecord | undefined> {
     if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
       throw new ValidationError(`expected a step id of 1 to 200 characters, got ${describeValue(id)}`);
     }
@@ -351,31 +354,33 @@ export class StepRunner implements Step {
     // already recorded but not done (running, waiting, sleeping, failed) may be reached in another
     // order: parallel branches reach their steps in the order their store calls return, which a
     // networked store does not keep from one attempt to the next.
-    if (!this.strictOrder || previous !== undefined) return previous;
-    for (const step of this.recorded.values()) {
-      if (isDone(step) && !this.visited.has(step.stepId)) {
-        throw new ReplayDivergenceError(
-          `replay diverged at step "${id}": the run recorded step "${step.stepId}" before it, which this run has not reached`,
-          { stepId: id, expected: step.stepId },
-        );
-      }
+    if (!this.strictOrder || previous !== undefined || this.unreachedDoneStep() === null) return previous;
+    // Parallel branches (Promise.all over steps) replay in turns: this branch may reach its first
+    // new step before another branch has replayed its finished ones. Those replay from the journal
+    // without I/O, so letting the other branches run until they stop advancing tells a branch
+    // that is merely behind from a step that is gone.
+    await this.letOtherBranchesReplay();
+    const unreached = this.unreachedDoneStep();
+    if (unreached !== null) {
+      throw new ReplayDivergenceError(
+        `replay diverged at step "${id}": the run recorded step "${unreached}" before it, which this run has not reached`,
+        { stepId: id, expected: unreached },
+      );
     }
     return previous;
   }
-}
 
-/**
- * Like Promise.all, but waits for every branch before it rejects. A branch that parks (waits for
- * its child) ends the attempt; with Promise.all the other branches could be cut off before they
- * recorded their own steps, while a later branch had already recorded its step as done. The
- * replay, which reaches the branches in order, would then meet a new step before a recorded one
- * and call it a divergence. Waiting for all records every branch's step. A real failure wins over
- * a park, so a failed child fails the run at once.
- */
-async function settleAll<T>(branches: readonly Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(branches);
-  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
-  const failure = rejected.find((reason) => (reason as { code?: unknown })?.code !== 'snoozed') ?? rejected[0];
-  if (rejected.length > 0) throw failure;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+  /** A finished step of the journal this replay has not reached yet, or null. */
+  private unreachedDoneStep(): string | null {
+    for (const step of this.recorded.values()) if (isDone(step) && !this.visited.has(step.stepId)) return step.stepId;
+    return null;
+  }
+
+  private async letOtherBranchesReplay(): Promise<void> {
+    for (let turn = 0; turn < MAX_REPLAY_TURNS; turn++) {
+      const reached = this.visited.size;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.visited.size === reached || this.unreachedDoneStep() === null) return;
+    }
+  }
 }

@@ -84,3 +84,8 @@ test('workers list shows a running worker with its tags and autoscale bounds', a
   }
   assert.equal(box.json<{ state: string }[]>('workers', 'list')[0]?.state, 'stopped');
 });
+
+test('workers leaders on SQLite: no elected roles, and the table says why', () => {
+  assert.deepEqual(box.json<unknown[]>('workers', 'leaders'), []);
+  assert.match(box.run('workers', 'leaders').stdout, /^no leaders: this store elects no leaders/);
+});

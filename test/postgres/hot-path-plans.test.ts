@@ -19,8 +19,10 @@ after(async () => db?.drop());
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[]';
 const CLAIM_ARGS = `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}'`;
-const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[]';
-const SETTLE_ARGS = `${T0}, '{1,2}', '{w1,w1}', '{1,1}', '{completed,completed}', '{null,null}', '{NULL,NULL}', '{NULL,NULL}', '{"",""}'`;
+const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[], boolean[]';
+const settleArgs = (discard: boolean) =>
+  `${T0}, '{1,2}', '{w1,w1}', '{1,1}', '{completed,completed}', '{null,null}', '{NULL,NULL}', '{NULL,NULL}', '{"",""}', '{${discard},${discard}}'`;
+const SETTLE_ARGS = settleArgs(false);
 
 /** The plan PostgreSQL uses for `statement` when it plans it once for any parameters (`settings`: of the session). */
 async function genericPlan(url: string, statement: string, types: string, args: string, settings: Readonly<Record<string, string>> = {}): Promise<string> {
@@ -81,5 +83,14 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
     const plan = await genericPlan(db!.url, statement, SETTLE_TYPES, SETTLE_ARGS, HOT_PATH_SESSION);
     assert.match(plan, /Index Scan using jobs_pkey on jobs/, plan);
     assert.doesNotMatch(plan, /Seq Scan on jobs|jobs_running|Hash Join/, plan);
+  });
+
+  test('a discarding settle deletes jobs, logs, steps and waits by index probes', async () => {
+    const statement = createSettle(store.names).quiet.text;
+    const plan = await genericPlan(db!.url, statement, SETTLE_TYPES, settleArgs(true), HOT_PATH_SESSION);
+    assert.match(plan, /Delete on jobs j/, plan);
+    for (const index of ['job_logs_job', 'steps_pkey', 'event_waits_pkey']) assert.match(plan, new RegExp(`(Index Scan using|Bitmap Index Scan on) ${index}`), plan);
+    // every delete probes its index by id (a semi join would walk the whole index each time)
+    assert.doesNotMatch(plan, /Seq Scan|jobs_running|Join Filter: \(steps\.job_id/, plan);
   });
 });

@@ -1,14 +1,21 @@
 // Leader election on PostgreSQL: one engine per schema stages due jobs, runs maintenance and fires
 // schedules; claims no longer stage. Covered: the lease statement itself, the claim that leaves
-// due jobs alone, two engines where exactly one leads and only it stages and fires, a leader
+// due jobs alone (and is not sent through the flow gate by a due keyed job), two engines where
+// exactly one leads and only it stages and fires, what operators see of the leaders, a leader
 // process killed with SIGKILL replaced within the lease while a delayed job enqueued meanwhile
 // still runs, and delayed jobs started on time by a follower woken through the leader's stager.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import pg from 'pg';
 import { compileJobOptions } from '../../dist/core/options.js';
 import { Taskwright } from '../../dist/index.js';
+import { createServer } from '../../dist/server/index.js';
 import type { Store } from '../../dist/store/store.js';
+import { createClaim } from '../../dist/stores/postgres/claim.js';
 import { postgresStore, type PostgresStore } from '../../dist/stores/postgres/index.js';
+import { MAIN, ROOT } from '../cli/cli-helpers.js';
 import { Harness } from '../integration/helpers.js';
 import { createDatabase, pgSkipReason, randomName } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
@@ -85,6 +92,28 @@ describe('postgres: leader leases and the stager', { skip }, () => {
     assert.deepEqual((await store.claim(request)).jobs.map((j) => j.name).sort(), ['grouped', 'plain']);
   });
 
+  test('a due keyed job waiting for the stager does not send plain claims through the flow gate', async () => {
+    const store = openStore(randomName('gate'));
+    await store.migrate();
+    const t0 = Date.now();
+    await store.enqueue([compileJobOptions('keyed', {}, { delay: 1000, concurrencyKey: 'k' }, t0), compileJobOptions('now', {}, {}, t0)], t0);
+    const client = new pg.Client({ connectionString: db!.url });
+    await client.connect();
+    try {
+      const plain = await createClaim(store.names)(client, { workerId: 'w', queues: ['default'], limit: 10, leaseMs: 30_000, now: t0 + 2000 });
+      assert.equal(plain.gated, false, 'the plain claim answered itself');
+      assert.deepEqual(plain.claim.jobs.map((j) => j.name), ['now']);
+      // the schema's flow_claim_check, which earlier versions' claims call, agrees (migration 006);
+      // a queued keyed job does gate
+      const check = `SELECT gated FROM "${store.names.schema}".flow_claim_check('{default}'::text[], '{}'::text[], $1)`;
+      assert.equal((await client.query<{ gated: boolean }>(check, [t0 + 2000])).rows[0]?.gated, false);
+      await store.stageDue(t0 + 2000, 10);
+      assert.equal((await client.query<{ gated: boolean }>(check, [t0 + 2000])).rows[0]?.gated, true);
+    } finally {
+      await client.end();
+    }
+  });
+
   test('two engines on one schema: exactly one leads; only it stages and fires schedules', async () => {
     const schema = randomName('two');
     const [storeA, storeB] = [openStore(schema), openStore(schema)];
@@ -123,6 +152,38 @@ describe('postgres: leader leases and the stager', { skip }, () => {
     } finally {
       await wa.stop();
       await wb.stop();
+    }
+  });
+});
+
+describe('postgres: leaders seen by operators', { skip }, () => {
+  test('engine.listLeaders, GET /api/leaders and `taskwright workers leaders` name the holder of each role', async () => {
+    const schema = randomName('seen');
+    const tw = new Taskwright({ store: openStore(schema), leaderLease: '5s' });
+    await tw.migrate();
+    const worker = await tw.worker({ concurrency: 1, pollInterval: '10s' }).start();
+    const server = createServer({ engine: tw, port: 0, tokens: [], validateResponses: true });
+    try {
+      await waitFor(() => tw.leadership.stager && tw.leadership.scheduler, 5000, 'the engine to lead');
+      const holder = tw.leadership.holder;
+      const leaders = await tw.listLeaders();
+      assert.deepEqual(leaders.map((l) => [l.role, l.holder, l.live]), [['scheduler', holder, true], ['stager', holder, true]]);
+
+      const url = await server.listen();
+      const reply = (await (await fetch(`${url}/api/leaders`)).json()) as { leaders: { role: string; holder: string; live: boolean }[] };
+      assert.deepEqual(reply.leaders.map((l) => [l.role, l.holder, l.live]), [['scheduler', holder, true], ['stager', holder, true]]);
+
+      // the CLI runs as its own process (async, so this engine keeps renewing its lease meanwhile)
+      const store = `${db!.url}${db!.url.includes('?') ? '&' : '?'}schema=${schema}`;
+      const cli = (...args: string[]) => promisify(execFile)(process.execPath, [MAIN, '--store', store, ...args], { cwd: ROOT, encoding: 'utf8' });
+      const json = JSON.parse((await cli('--json', 'workers', 'leaders')).stdout) as { role: string; holder: string }[];
+      assert.deepEqual(json.map((l) => [l.role, l.holder]), [['scheduler', holder], ['stager', holder]]);
+      const table = (await cli('workers', 'leaders')).stdout;
+      assert.match(table, new RegExp(`stager\\s+${holder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+yes`), table);
+    } finally {
+      await server.close();
+      await worker.stop();
+      await tw.close();
     }
   });
 });

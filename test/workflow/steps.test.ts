@@ -139,6 +139,63 @@ test('a replay that diverges from the recorded history fails with an error namin
   await tw.close();
 });
 
+test('parallel branches (Promise.all over steps) replay without a false divergence when one branch got further than another', async () => {
+  const tw = engine();
+  let attempt = 0;
+  const ran: string[] = [];
+  const stalled = new Promise<void>(() => undefined); // branch A never gets past a1 in the first attempt
+  tw.register(defineWorkflow('fan', async (_: unknown, step) => {
+    attempt++;
+    const branchA = async () => {
+      await step.run('a1', () => void ran.push(`a1@${attempt}`));
+      if (attempt === 1) await stalled;
+      await step.run('a2', () => void ran.push(`a2@${attempt}`));
+    };
+    const branchB = async () => {
+      await step.run('b1', () => void ran.push(`b1@${attempt}`));
+      await step.run('b2', () => void ran.push(`b2@${attempt}`));
+      if (attempt === 1) throw new Error('the first attempt ends here');
+    };
+    await Promise.all([branchA(), branchB()]);
+    return 'joined';
+  }, { attempts: 2, backoff: { base: 10, jitter: 0 } }));
+  const { id } = await tw.enqueue('fan');
+  await tw.drain({ timeout: '10s' });
+  const job = await tw.getJob(id);
+  // the replay reaches a2 (new) before branch B has replayed b2 (recorded): not a divergence
+  assert.equal(job.state, 'completed', job.error?.message);
+  assert.equal(job.result, 'joined');
+  assert.deepEqual(ran.sort(), ['a1@1', 'a2@2', 'b1@1', 'b2@1'], 'recorded steps ran once; the new one ran in the second attempt');
+  await tw.close();
+});
+
+test('a new step inserted before recorded ones in one branch of a parallel run is still a divergence', async () => {
+  const tw = engine();
+  let version = 1;
+  tw.register(defineWorkflow('fan2', async (_: unknown, step) => {
+    const branchA = async () => {
+      if (version === 2) await step.run('a0', () => 'new');
+      await step.run('a1', () => 'a1');
+    };
+    const branchB = async () => {
+      await step.run('b1', () => 'b1');
+      if (version === 1) throw new Error('the first attempt ends here');
+    };
+    await Promise.all([branchA(), branchB()]);
+  }, { attempts: 2, backoff: { base: 200, jitter: 0 } }));
+  const { id } = await tw.enqueue('fan2');
+  const worker = tw.worker({ pollInterval: 20 });
+  await worker.start();
+  await waitFor(async () => (await tw.getJob(id)).state === 'scheduled', 'the first attempt to fail');
+  await worker.stop();
+  version = 2;
+  await tw.drain({ timeout: '5s' });
+  const job = await tw.getJob(id);
+  assert.equal(job.state, 'dead');
+  assert.match(job.error?.message ?? '', /replay diverged at step "a0": the run recorded step "a1" before it/);
+  await tw.close();
+});
+
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -31,4 +31,23 @@ export function registerWorkers(program: Command, globals: () => GlobalOptions):
         );
       });
     });
+
+  workers
+    .command('leaders')
+    .description('which worker process holds each elected role (stager, scheduler) and until when')
+    .action(async () => {
+      await withEngine(globals(), async (engine) => {
+        const leaders = await engine.listLeaders();
+        if (globals().json) return printJson(leaders);
+        if (leaders.length === 0) {
+          const why = engine.store.capabilities.leaderElection ? 'no role is held (no worker is running)' : 'this store elects no leaders: every worker stages due jobs and fires schedules';
+          return void process.stdout.write(`no leaders: ${why}\n`);
+        }
+        const now = Date.now();
+        printTable(
+          ['ROLE', 'HOLDER', 'LIVE', 'SINCE', 'LEASE'],
+          leaders.map((l) => [l.role, l.holder, l.live ? 'yes' : 'no', formatTime(l.acquiredAt), l.live ? `${formatDuration(Math.max(0, l.expiresAt - now))} left` : 'expired']),
+        );
+      });
+    });
 }

@@ -8,6 +8,9 @@ const WorkerSchema = z
   .object({ id: z.string(), host: z.string(), pid: z.number(), queues: z.array(z.string()), tags: z.array(z.string()), concurrency: z.number(), state: z.string(), startedAt: z.number(), heartbeatAt: z.number(), running: z.number() })
   .passthrough()
   .meta({ id: 'Worker' });
+const LeaderSchema = z
+  .object({ role: z.string(), holder: z.string(), expiresAt: z.number(), acquiredAt: z.number(), live: z.boolean() })
+  .meta({ id: 'Leader' });
 const BreakerSchema = z
   .object({ key: z.string(), state: z.string(), consecutiveFailures: z.number(), openedAt: z.number().nullable(), changedAt: z.number(), reason: z.string().nullable() })
   .passthrough()
@@ -15,7 +18,7 @@ const BreakerSchema = z
 const LimitSchema = z.object({ key: z.string(), concurrency: z.number().nullable(), rate: z.object({ count: z.number(), intervalMs: z.number() }).nullable() }).meta({ id: 'Limit' });
 const QueueParams = z.object({ queue: NAME.meta({ description: 'queue name' }) }).strict();
 
-/** Queues (list, pause, resume), the worker registry, circuit breakers and limits. */
+/** Queues (list, pause, resume), the worker registry and elected leaders, circuit breakers and limits. */
 export function flowRoutes(engine: Taskwright): RouteSpec[] {
   const queueAction = (verb: 'pause' | 'resume') =>
     defineRoute({
@@ -42,6 +45,12 @@ export function flowRoutes(engine: Taskwright): RouteSpec[] {
       summary: 'Registered workers of every process on this store, with their last heartbeat',
       responses: { 200: z.object({ workers: z.array(WorkerSchema) }) },
       handler: async () => ({ status: 200, body: { workers: await engine.listWorkers() } }),
+    }),
+    defineRoute({
+      method: 'GET', url: '/api/leaders', tag: 'workers', role: 'read',
+      summary: 'Which worker process holds each elected role (stager, scheduler) and until when; empty on a store without leader election',
+      responses: { 200: z.object({ leaders: z.array(LeaderSchema) }) },
+      handler: async () => ({ status: 200, body: { leaders: await engine.listLeaders() } }),
     }),
     defineRoute({
       method: 'GET', url: '/api/breakers', tag: 'flow control', role: 'read',

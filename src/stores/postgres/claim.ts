@@ -3,7 +3,7 @@ import type { ClaimRequest, ClaimResult } from '../../store/types.js';
 import type { Queryable } from './connection.js';
 import { appendHistory, historyLine } from './history.js';
 import { CHECKPOINT_COLUMNS, CLAIMED_COLUMNS, toClaimed } from './rows.js';
-import { flowNames, PLAIN } from './flow-names.js';
+import { flowNames, KEYED, PLAIN, TAGGED } from './flow-names.js';
 import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
 
 /**
@@ -11,9 +11,8 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  * Parameters: $1 now, $2 queues, $3 limit, $4 worker id, $5 lease expiry, $6 worker tags; `p`
  * offsets them when the CTEs follow others (settleAndClaim).
  *
- * - flow: flow_claim_check (migrations/003_flow.sql) says whether this claim needs the flow gate
- *   instead (flow-claim.ts), in which case the statement changes nothing, and which selected
- *   queues are paused
+ * - flow: whether this claim needs the flow gate instead (flow-claim.ts), in which case the
+ *   statement changes nothing, and which selected queues are paused (see flowCheck)
  * - ready: per selected queue, the first `limit` queued plain jobs in order-key order (priority
  *   with aging) from the partial index, locked with SKIP LOCKED so concurrent claimers take
  *   different rows and never wait
@@ -29,10 +28,9 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  */
 export function claimCtes(t: SchemaNames, p = 0): string {
   const [now, queues, limit, worker, leaseUntil, tags] = [1, 2, 3, 4, 5, 6].map((i) => `$${i + p}`) as [string, string, string, string, string, string];
-  const f = flowNames(t);
   const runningFrom = historyLine(`${now}::bigint`, "'queued'", "'running'", 'j.attempt + 1', `${worker}::text`);
   return `flow AS (
-      SELECT gated, paused FROM ${f.claimCheck}(${queues}::text[], ${tags}::text[], ${now}::bigint)
+      ${flowCheck(t, queues, tags)}
     ), ready AS (
       SELECT r.id, r.order_key FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
         SELECT id, order_key FROM ${t.jobs} WHERE state = 'queued' AND ${PLAIN} AND queue = q.name
@@ -50,6 +48,26 @@ export function claimCtes(t: SchemaNames, p = 0): string {
     ), claimed_full AS (
       ${withCheckpoints(t, 'claimed')}
     )`;
+}
+
+/**
+ * The flow check as one row (gated, paused): the claim needs the flow gate when a selected queue
+ * has a `queue:NAME` limit, a queued job in a selected queue has a limit or breaker key, or (for a
+ * worker with tags) a queued job needs worker tags. Each is a probe of an index or a small table
+ * that is empty for plain work. Inline rather than through the schema's flow_claim_check function
+ * (which stays for older versions): an idle claim's round trip went from about 0.30 to 0.28 ms,
+ * and the probes are part of the statement's generic plan.
+ */
+function flowCheck(t: SchemaNames, queues: string, tags: string): string {
+  const f = flowNames(t);
+  // per queue, the head of the keyed (or tagged) index, read as the claim reads the plain one: an
+  // ordered LIMIT 1 that only that index answers, whatever the plan guesses of the rows
+  const anyQueued = (predicate: string) => `EXISTS (SELECT 1 FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
+          SELECT 1 FROM ${t.jobs} WHERE state = 'queued' AND ${predicate} AND queue = q.name ORDER BY order_key, id LIMIT 1) head)`;
+  return `SELECT (EXISTS (SELECT 1 FROM ${f.limits} WHERE key = ANY(ARRAY(SELECT 'queue:' || q FROM unnest(${queues}::text[]) AS q)))
+        OR ${anyQueued(KEYED)}
+        OR (cardinality(${tags}::text[]) > 0 AND ${anyQueued(TAGGED)})
+      ) AS gated, ARRAY(SELECT queue FROM ${f.queues} WHERE paused AND queue = ANY(${queues}::text[])) AS paused`;
 }
 
 /** The claimed rows with their checkpoint record, read only for jobs marked checkpointed (a one-time filter per row). */

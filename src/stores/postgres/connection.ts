@@ -8,7 +8,7 @@ export interface Queryable {
 
 const INT8 = 20;
 /** connections of the hot-path pool: a worker keeps one claim and a few outcome batches in flight */
-const HOT_POOL_SIZE = 4;
+const HOT_POOL_SIZE = 5;
 
 /**
  * Type parsing for this store's connections only (never the process-wide pg defaults, which the

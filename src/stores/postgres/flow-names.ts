@@ -8,7 +8,6 @@ export interface FlowNames {
   breakers: string;
   groups: string;
   recordOutcomes: string;
-  claimCheck: string;
   /** takes the schema's flow gate lock (see flow-claim.ts) until the transaction ends */
   gateLock: string;
 }
@@ -22,7 +21,6 @@ export function flowNames(t: SchemaNames): FlowNames {
     breakers: `${q}.flow_breakers`,
     groups: `${q}.flow_groups`,
     recordOutcomes: `${q}.flow_record_outcomes`,
-    claimCheck: `${q}.flow_claim_check`,
     gateLock: `SELECT pg_advisory_xact_lock(hashtext('taskwright:flow:' || ${literal(t.schema)}))`,
   };
 }

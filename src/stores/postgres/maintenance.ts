@@ -2,7 +2,7 @@ import type { JobState } from '../../core/job.js';
 import type { PruneRequest, RescuedJob } from '../../store/types.js';
 import type { Queryable } from './connection.js';
 import { appendHistory, historyLine } from './history.js';
-import type { SchemaNames } from './sql.js';
+import { jobRecordDeletes, type SchemaNames } from './sql.js';
 
 /** Lease rescue and retention pruning: bounded batches, SKIP LOCKED, so they never block workers. */
 export function createMaintenance(t: SchemaNames) {
@@ -41,14 +41,10 @@ export function createMaintenance(t: SchemaNames) {
     text: `WITH victims AS (
         SELECT id FROM ${t.jobs} WHERE id <= $1 AND finished_at IS NOT NULL
           AND ((state IN ('completed', 'cancelled') AND finished_at < $2) OR (state IN ('failed', 'dead') AND finished_at < $3))
+          -- a job holding a live idempotency key stays: it is what deduplicates
+          AND (idempotency_key IS NULL OR idempotency_expires_at < $5)
         ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED
-      ), logs AS (
-        DELETE FROM ${t.logs} WHERE job_id IN (SELECT id FROM victims)
-      ), steps AS (
-        DELETE FROM ${t.steps} WHERE job_id IN (SELECT id FROM victims)
-      ), waits AS (
-        DELETE FROM ${t.waits} WHERE job_id IN (SELECT id FROM victims)
-      ), deleted AS (
+      ), ${jobRecordDeletes(t, 'victims')}, deleted AS (
         DELETE FROM ${t.jobs} WHERE id IN (SELECT id FROM victims) RETURNING id
       )
       SELECT count(*) AS n FROM deleted`,
@@ -81,7 +77,7 @@ export function createMaintenance(t: SchemaNames) {
       const upper = await lastIdCreatedBefore(db, Math.max(request.completedBefore, request.failedBefore));
       const { rows } = await db.query<{ n: number }>({
         ...pruneBatch,
-        values: [upper, request.completedBefore, request.failedBefore, request.limit],
+        values: [upper, request.completedBefore, request.failedBefore, request.limit, request.idempotencyBefore],
       });
       await db.query({ ...forgetKeys, values: [request.idempotencyBefore, request.limit] });
       return { jobs: rows[0]?.n ?? 0 };

@@ -31,9 +31,7 @@ BEGIN
   gated := EXISTS (SELECT 1 FROM flow_limits WHERE key = ANY (SELECT 'queue:' || q FROM unnest(p_queues) AS q))
     OR EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL)
       AND required_tags IS NULL AND queue = ANY (p_queues))
-    OR (cardinality(p_tags) > 0 AND EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND required_tags IS NOT NULL AND queue = ANY (p_queues)))
-    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'scheduled' AND run_at <= p_now
-      AND (group_key IS NOT NULL OR concurrency_key IS NOT NULL OR rate_key IS NOT NULL OR breaker_key IS NOT NULL OR required_tags IS NOT NULL));
+    OR (cardinality(p_tags) > 0 AND EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND required_tags IS NOT NULL AND queue = ANY (p_queues)));
   paused := ARRAY(SELECT queue FROM flow_queues WHERE flow_queues.paused AND queue = ANY (p_queues));
 END
 $$;

@@ -1,7 +1,7 @@
 import type { ClaimRequest, ClaimResult, SettleResult, Settlement } from '../../store/types.js';
 import { claimCtes, claimParams, claimSelect, fromRows } from './claim.js';
 import type { Queryable } from './connection.js';
-import { settleCtes, settleParams } from './settle.js';
+import { SETTLE_PARAMS, settleCtes, settleParams } from './settle.js';
 import type { SchemaNames } from './sql.js';
 
 /**
@@ -13,7 +13,7 @@ import type { SchemaNames } from './sql.js';
 export function createSettleAndClaim(t: SchemaNames) {
   const statement = {
     name: `${t.prefix}settle_claim`,
-    text: `WITH ${settleCtes(t)}, ${claimCtes(t, 9)} ${claimSelect(
+    text: `WITH ${settleCtes(t)}, ${claimCtes(t, SETTLE_PARAMS)} ${claimSelect(
       "(SELECT string_agg(id::text, ',') FROM settled)",
       "(SELECT string_agg(id::text, ',') FROM settled WHERE cancelled_instead)",
       '(SELECT changes FROM breakers_fed)',

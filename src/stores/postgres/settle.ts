@@ -3,7 +3,7 @@ import { outcomeReason } from '../../store/history-text.js';
 import type { Outcome, SettleResult, Settlement } from '../../store/types.js';
 import { flowNames } from './flow-names.js';
 import { appendHistory, historyLine } from './history.js';
-import { CHECKPOINT_LITERAL, parseJobId, type SchemaNames } from './sql.js';
+import { CHECKPOINT_LITERAL, jobRecordDeletes, parseJobId, type SchemaNames } from './sql.js';
 
 
 /**
@@ -11,6 +11,9 @@ import { CHECKPOINT_LITERAL, parseJobId, type SchemaNames } from './sql.js';
  * concurrent settles lock rows in the same order), the first outcome of an id kept (a second one
  * for the same attempt could never apply). Unknown ids are dropped: they change nothing.
  */
+/** How many parameters the settle CTEs take (statements that append others number them after). */
+export const SETTLE_PARAMS = 10;
+
 export function settleParams(settlements: readonly Settlement[], now: number): unknown[] {
   const seen = new Set<number>();
   const rows: { id: number; s: Settlement }[] = [];
@@ -32,6 +35,7 @@ export function settleParams(settlements: readonly Settlement[], now: number): u
     col((_, o) => (o.type === 'retry' || o.type === 'snoozed' ? o.runAt : null)),
     col((_, o) => ('error' in o && o.error ? JSON.stringify(o.error) : null)),
     col((_, o) => outcomeReason(o)),
+    col((_, o) => o.type === 'completed' && o.discard === true),
   ];
 }
 
@@ -45,7 +49,7 @@ export function settleParams(settlements: readonly Settlement[], now: number): u
  * parking while an event it waits for arrived stays due now, and uses up that wake-up. A completion
  * deletes the job's checkpoint record. Outcomes of jobs with a breaker key feed their breakers
  * (flow_record_outcomes, migrations/003_flow.sql) in the same statement.
- * Parameters $1..$9 (see settleParams); defines CTEs `settled(id, cancelled_instead, to_state, run_at, kind,
+ * Parameters $1..$10 (see settleParams); defines CTEs `settled(id, cancelled_instead, to_state, run_at, kind,
  * breaker_key, concurrency_key)` and `breakers_fed(changes)` (the breaker changes as JSON text; no row when none were fed).
  */
 export function settleCtes(t: SchemaNames): string {
@@ -54,6 +58,8 @@ export function settleCtes(t: SchemaNames): string {
   const toState = `CASE WHEN ${cancelledInstead} THEN 'cancelled' WHEN x.kind IN ('retry', 'snoozed') THEN 'scheduled'
           WHEN x.kind = 'released' THEN 'queued' ELSE x.kind END`;
   const ended = "x.kind IN ('completed', 'failed', 'dead', 'cancelled')";
+  // IS NOT DISTINCT FROM cannot use an index, so the write is driven by the primary key as the probe was
+  const fence = "j.state IS NOT DISTINCT FROM 'running' AND j.worker_id IS NOT DISTINCT FROM x.worker_id AND j.attempt IS NOT DISTINCT FROM x.attempt";
   const history = historyLine(
     '$1::bigint',
     "'running'",
@@ -62,17 +68,23 @@ export function settleCtes(t: SchemaNames): string {
     `CASE WHEN ${cancelledInstead} THEN 'cancelled by request' ELSE x.reason END`,
   );
   return `input AS (
-      SELECT * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
-        AS u(id, worker_id, attempt, kind, result, run_at, error, reason)
+      SELECT * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::boolean[])
+        AS u(id, worker_id, attempt, kind, result, run_at, error, reason, discard)
+    ), removed AS (
+      -- a discarded completion deletes its job (one primary-key probe each, the fence as below),
+      -- unless the job's idempotency key must outlive it
+      DELETE FROM ${t.jobs} j USING input x WHERE x.discard AND j.id = x.id AND ${fence} AND j.idempotency_key IS NULL
+      RETURNING j.id, false AS cancelled_instead, 'completed'::text AS to_state, j.run_at, x.kind, j.breaker_key, j.concurrency_key
     ), target AS (
-      SELECT u.*, j.checkpointed,
+      SELECT u.id, u.worker_id, u.attempt, u.kind, u.result, u.run_at, u.error, u.reason, j.checkpointed,
         (u.kind = 'snoozed' AND EXISTS (SELECT 1 FROM ${t.waits} w WHERE w.job_id = u.id AND w.woken_at IS NOT NULL)) AS woken
-      -- One primary-key probe per outcome, in id order (the input is sorted). LIMIT keeps the fence
-      -- out of the probe: with it, statistics taken while nothing ran make the running index look
-      -- free, and reading it walks every job the worker ran since the last vacuum.
+      -- One primary-key probe per outcome not deleted above, in id order (the input is sorted). LIMIT
+      -- keeps the fence out of the probe: with it, statistics taken while nothing ran make the running
+      -- index look free, and reading it walks every job the worker ran since the last vacuum.
       FROM input u CROSS JOIN LATERAL (SELECT state, worker_id, attempt, checkpointed FROM ${t.jobs} WHERE id = u.id LIMIT 1) j
-      WHERE j.state = 'running' AND j.worker_id = u.worker_id AND j.attempt = u.attempt
-    ), settled AS (
+      WHERE (NOT u.discard OR u.id NOT IN (SELECT id FROM removed))
+        AND j.state = 'running' AND j.worker_id = u.worker_id AND j.attempt = u.attempt
+    ), updated AS (
       UPDATE ${t.jobs} j SET
         state = ${toState},
         ${appendHistory('j.history', history)},
@@ -85,12 +97,12 @@ export function settleCtes(t: SchemaNames): string {
         progress = CASE WHEN x.kind = 'completed' THEN NULL ELSE j.progress END,
         checkpointed = CASE WHEN x.kind = 'completed' THEN false ELSE j.checkpointed END,
         worker_id = NULL, lease_expires_at = NULL, cancel_requested = false, updated_at = $1::bigint
-      -- The fence again, on the row being updated (re-checked on its latest version). IS NOT
-      -- DISTINCT FROM cannot use an index, so the update is driven by the primary key as the probe was.
-      FROM target x WHERE j.id = x.id AND j.state IS NOT DISTINCT FROM 'running'
-        AND j.worker_id IS NOT DISTINCT FROM x.worker_id AND j.attempt IS NOT DISTINCT FROM x.attempt
+      -- the fence again, on the row being written (re-checked on its latest version)
+      FROM target x WHERE j.id = x.id AND ${fence}
       RETURNING j.id, ${again} AND j.state = 'cancelled' AS cancelled_instead, j.state AS to_state, j.run_at, x.kind,
         j.breaker_key, j.concurrency_key
+    ), settled AS (
+      SELECT * FROM updated UNION ALL SELECT * FROM removed
     ), breakers_fed AS (
       -- completions are successes; retries and terminal failures are failures; nothing else counts
       SELECT ${flowNames(t).recordOutcomes}(array_agg(breaker_key ORDER BY id), array_agg(id ORDER BY id),
@@ -103,8 +115,8 @@ export function settleCtes(t: SchemaNames): string {
     ), checkpoint_dropped AS (
       -- a completed job's checkpoint is of no further use (only checkpointed jobs pay for this)
       DELETE FROM ${t.steps} WHERE step_id = ${CHECKPOINT_LITERAL}
-        AND job_id IN (SELECT id FROM target WHERE kind = 'completed' AND checkpointed)
-    )`;
+        AND job_id = ANY(ARRAY(SELECT id FROM target WHERE kind = 'completed' AND checkpointed))
+    ), ${jobRecordDeletes(t, 'removed')}`;
 }
 
 /** Outcomes that may make a job claimable at once: they need the settle to commit before the claim reads. */

@@ -55,3 +55,19 @@ export const CHECKPOINT_LITERAL = `'${CHECKPOINT_STEP_ID}'`;
 export function jobColumns(t: SchemaNames, alias: string): string {
   return `${alias}.*, CASE WHEN ${alias}.checkpointed THEN (SELECT token FROM ${t.steps} s WHERE s.job_id = ${alias}.id AND s.step_id = ${CHECKPOINT_LITERAL}) END AS checkpoint_token`;
 }
+
+/**
+ * CTEs deleting the logs, steps and waits of the jobs whose ids `source` (a CTE with an id column)
+ * returns, named `<source>_logs` and so on. `= ANY(ARRAY(...))` can only be an index probe per id,
+ * whatever a generic plan guesses of the source's size.
+ */
+export function jobRecordDeletes(t: SchemaNames, source: string): string {
+  const ids = `job_id = ANY(ARRAY(SELECT id FROM ${source}))`;
+  return `${source}_logs AS (
+      DELETE FROM ${t.logs} WHERE ${ids}
+    ), ${source}_steps AS (
+      DELETE FROM ${t.steps} WHERE ${ids}
+    ), ${source}_waits AS (
+      DELETE FROM ${t.waits} WHERE ${ids}
+    )`;
+}

@@ -2,6 +2,7 @@ import type { JobState } from '../../core/job.js';
 import type { PruneRequest, RescuedJob } from '../../store/types.js';
 import type { SqliteDatabase } from './connection.js';
 import { appendHistory } from './history.js';
+import { createJobRemoval } from './job-removal.js';
 
 interface ExpiredRow {
   id: number;
@@ -39,6 +40,7 @@ export function createMaintenance(db: SqliteDatabase) {
     return rescued;
   });
 
+  // A job holding a live idempotency key stays (it is what deduplicates).
   // A job that finished before the cutoff was created before it, and ids grow with creation time,
   // so the candidates are the ids up to the last one created before the cutoff: found by binary
   // search on the primary key, then walked in id order. No index on finished_at is maintained.
@@ -46,7 +48,8 @@ export function createMaintenance(db: SqliteDatabase) {
   const createdAtOrAfter = db.prepare('SELECT created_at FROM tw_jobs WHERE id >= ? ORDER BY id LIMIT 1').pluck();
   const oldFinished = db.prepare(`SELECT id FROM tw_jobs WHERE id <= @upper AND finished_at IS NOT NULL
     AND ((state IN ('completed', 'cancelled') AND finished_at < @completedBefore)
-      OR (state IN ('failed', 'dead') AND finished_at < @failedBefore)) ORDER BY id LIMIT @limit`).pluck();
+      OR (state IN ('failed', 'dead') AND finished_at < @failedBefore))
+    AND (idempotency_key IS NULL OR idempotency_expires_at < @idempotencyBefore) ORDER BY id LIMIT @limit`).pluck();
 
   const lastIdCreatedBefore = (cutoff: number): number => {
     let low = 0;
@@ -59,10 +62,7 @@ export function createMaintenance(db: SqliteDatabase) {
     }
     return low;
   };
-  const deleteJob = db.prepare('DELETE FROM tw_jobs WHERE id = ?');
-  const deleteLogs = db.prepare('DELETE FROM tw_job_logs WHERE job_id = ?');
-  const deleteSteps = db.prepare('DELETE FROM tw_steps WHERE job_id = ?');
-  const deleteWaits = db.prepare('DELETE FROM tw_event_waits WHERE job_id = ?');
+  const removeJob = createJobRemoval(db);
   const forgetKeys = db.prepare(
     'UPDATE tw_jobs SET idempotency_key = NULL, idempotency_expires_at = NULL WHERE idempotency_key IS NOT NULL AND idempotency_expires_at < ?',
   );
@@ -72,13 +72,14 @@ export function createMaintenance(db: SqliteDatabase) {
 
   const pruneTx = db.transaction((request: PruneRequest) => {
     const upper = lastIdCreatedBefore(Math.max(request.completedBefore, request.failedBefore));
-    const ids = oldFinished.all({ upper, completedBefore: request.completedBefore, failedBefore: request.failedBefore, limit: request.limit }) as number[];
-    for (const id of ids) {
-      deleteLogs.run(id);
-      deleteSteps.run(id);
-      deleteWaits.run(id);
-      deleteJob.run(id);
-    }
+    const ids = oldFinished.all({
+      upper,
+      completedBefore: request.completedBefore,
+      failedBefore: request.failedBefore,
+      idempotencyBefore: request.idempotencyBefore,
+      limit: request.limit,
+    }) as number[];
+    for (const id of ids) removeJob(id);
     forgetKeys.run(request.idempotencyBefore);
     forgetGroups.run(request.completedBefore);
     return { jobs: ids.length };

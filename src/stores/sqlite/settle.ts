@@ -6,6 +6,7 @@ import { createBreakers } from './breakers.js';
 import { flowKey } from './flow-keys.js';
 import type { SqliteDatabase } from './connection.js';
 import { appendHistory } from './history.js';
+import { createJobRemoval } from './job-removal.js';
 import { parseJobId } from './rows.js';
 
 // Every statement is fenced on (id, running, worker, attempt): a worker whose lease was taken away
@@ -38,6 +39,7 @@ export function createSettle(db: SqliteDatabase) {
   const unmarkCheckpointed = db.prepare('UPDATE tw_jobs SET checkpointed = 0 WHERE id = ?');
   const breakerKeyOf = db.prepare(`SELECT ${flowKey('b')} FROM tw_jobs WHERE id = ?`).pluck();
   const breakers = createBreakers(db);
+  const removeJob = createJobRemoval(db);
   // Outcomes that feed a breaker return its key; success and failure are what it counts.
   const BREAKER = `RETURNING ${flowKey('b')} AS breaker_key`;
   const statements = {
@@ -153,20 +155,22 @@ export function createSettle(db: SqliteDatabase) {
         if (result === 'cancelled') cancelled.push(settlement.id);
       }
     }
+    const discarded: number[] = [];
     for (const [workerId, list] of completions) {
+      const discard = new Set(list.filter((s) => s.outcome.type === 'completed' && s.outcome.discard === true).map((s) => s.id));
       for (let start = 0; start < list.length; start += CHUNK) {
         for (const signedId of completeMany(workerId, list.slice(start, start + CHUNK), now)) {
-          if (signedId > 0) {
-            applied.push(String(signedId));
-            continue;
-          }
-          const id = -signedId;
+          const id = Math.abs(signedId);
           applied.push(String(id));
+          if (discard.has(String(id))) discarded.push(id);
+          if (signedId > 0) continue;
           const change = breakers.recordOutcome(breakerKeyOf.get(id) as string, id, true, now);
           if (change) changes.push(change);
         }
       }
     }
+    // after the breakers read their keys from the rows
+    for (const id of discarded) removeJob(id, { keyless: true });
     return changes.length ? { applied, cancelled, breakerChanges: changes } : { applied, cancelled };
   };
   const settleTx = db.transaction(settleInTransaction);

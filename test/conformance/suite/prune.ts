@@ -101,6 +101,17 @@ export function pruneTests(ctx: SuiteContext): void {
       assert.equal(dedupedAgain!.id, reused!.id, 'the new job holds the key now');
     });
 
+    it('keeps a finished job past retention while its idempotency key lives, so the key keeps deduplicating', async (store) => {
+      const keyed = () => job('monthly', { idempotencyKey: 'm-2026-03', idempotencyTtl: 30 * DAY });
+      const [first] = await store.enqueue([keyed(), job('plain')], T0);
+      const { jobs } = await claim(store, { limit: 2 });
+      await store.settle(jobs.map((j) => outcomeOf(j, completed())), T0 + 1);
+      assert.equal((await prune(store, T0 + 8 * DAY)).jobs, 1, 'only the job without a key goes');
+      assert.equal((await store.enqueue([keyed()], T0 + 8 * DAY))[0]?.id, first!.id);
+      assert.equal((await prune(store, T0 + 31 * DAY)).jobs, 1, 'once the key expired, the job goes too');
+      assert.equal(await store.getJob(first!.id), null);
+    });
+
     it('a pruned job\'s idempotency key can be used again', async (store) => {
       const keyed = () => job('once', { idempotencyKey: 'k', idempotencyTtl: DAY });
       const [first] = await store.enqueue([keyed()], T0);

@@ -280,6 +280,32 @@ export function settleTests(ctx: SuiteContext): void {
       assert.deepEqual((await claim(store, { now: T0 + 60_000 })).jobs, []);
     });
 
+    it('a discarded completion deletes the job with its logs; a keyed one stays to deduplicate; a stale one changes nothing', async (store) => {
+      await store.enqueue([job('gone'), job('keyed', { idempotencyKey: 'once', idempotencyTtl: 60 * SECOND }), job('kept'), job('stale')], T0);
+      const jobs = (await claim(store, { limit: 4 })).jobs;
+      const discarded = { type: 'completed', resultJson: '1', discard: true } as const;
+      await store.appendLogs([{ jobId: byName(jobs, 'gone').id, attempt: 1, at: T0, level: 'info', message: 'bye' }]);
+      const stale = { ...outcomeOf(byName(jobs, 'stale'), discarded), attempt: 7 };
+      const result = await store.settle(
+        [outcomeOf(byName(jobs, 'gone'), discarded), outcomeOf(byName(jobs, 'keyed'), discarded), outcomeOf(byName(jobs, 'kept'), completed('2')), stale],
+        T0 + 1,
+      );
+      assert.deepEqual(sorted(result.applied), sorted(['gone', 'keyed', 'kept'].map((n) => byName(jobs, n).id)), 'every owned completion is applied');
+      assert.equal(await store.getJob(byName(jobs, 'gone').id), null);
+      assert.equal(await store.getJobDetails(byName(jobs, 'gone').id), null, 'its logs went with it');
+      assert.equal(await stateOf(store, byName(jobs, 'keyed').id), 'completed', 'its idempotency key must outlive the job');
+      const again = await store.enqueue([job('keyed', { idempotencyKey: 'once', idempotencyTtl: 60 * SECOND })], T0 + 2);
+      assert.equal(again[0]?.id, byName(jobs, 'keyed').id, 'and still deduplicates');
+      assert.equal((await store.getJob(byName(jobs, 'kept').id))?.result, 2, 'a completion without discard keeps its record');
+      assert.equal(await stateOf(store, byName(jobs, 'stale').id), 'running', 'an attempt the worker does not own is not deleted');
+      // the same holds when the completions ride with the next claim
+      await store.enqueue([job('next1'), job('next2')], T0 + 3);
+      const next = await claimOne(store, { now: T0 + 3 });
+      const { settled } = await store.settleAndClaim([outcomeOf(next, discarded)], { workerId: 'w1', queues: ['default'], limit: 5, leaseMs: 1000, now: T0 + 4 });
+      assert.deepEqual(settled.applied, [next.id]);
+      assert.equal(await store.getJob(next.id), null);
+    });
+
     it('settleAndClaim applies the outcomes and claims the next jobs in one call', async (store) => {
       await store.enqueue([job('first'), job('second'), job('third')], T0);
       const first = await claimOne(store);
