@@ -113,6 +113,32 @@ function readTotals(tapFile) {
   return { totals, found };
 }
 
+/**
+ * The failed tests of a TAP stream, each with the start of its error, so the end of the output
+ * says what failed and why (CI shows only the last lines). A file's own entry is left out when
+ * its subtests already say it.
+ */
+function readFailures(tapFile, label) {
+  let lines;
+  try {
+    lines = readFileSync(tapFile, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
+  const failures = [];
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^(\s*)not ok \d+ - (.*)$/.exec(lines[i]);
+    if (!match) continue;
+    const detail = [];
+    for (let j = i + 1; j < lines.length && !/^\s*\.\.\.$/.test(lines[j]) && !/^\s*(not )?ok \d+/.test(lines[j]); j++) detail.push(lines[j].trim());
+    if (detail.some((line) => line.includes("failureType: 'subtestsFailed'"))) continue;
+    const errorAt = detail.findIndex((line) => line.startsWith('error:'));
+    const error = errorAt === -1 ? [] : detail.slice(errorAt, errorAt + 12).filter((line) => line !== '');
+    failures.push(`${label}: ${match[2]}\n    ${error.join('\n    ')}`);
+  }
+  return failures;
+}
+
 let current = null;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -171,6 +197,7 @@ async function main() {
 
   const scratch = mkdtempSync(join(tmpdir(), 'taskwright-tests-'));
   const sum = Object.fromEntries(COUNTERS.map((name) => [name, 0]));
+  const failures = [];
   let exitCode = 0;
   const started = Date.now();
   try {
@@ -195,6 +222,7 @@ async function main() {
         const { code, signal } = await runGroup(groupList, nodeFlags, tapFile, env, PARALLEL_GROUPS.includes(group) ? 2 : 1);
         const { totals, found } = readTotals(tapFile);
         for (const name of COUNTERS) sum[name] += totals[name];
+        failures.push(...readFailures(tapFile, label));
         const failed = code !== 0 || !found;
         if (failed && exitCode === 0) exitCode = code || 1;
         if (signal) console.error(`test process for ${label} was killed by ${signal}`);
@@ -205,6 +233,7 @@ async function main() {
     rmSync(scratch, { recursive: true, force: true });
   }
 
+  if (failures.length > 0) console.log(`\n# failed tests\n${failures.join('\n')}`);
   console.log('\n# totals over all test files');
   for (const name of COUNTERS) console.log(`# ${name} ${sum[name]}`);
   console.log(`# duration_ms ${Date.now() - started}`);
