@@ -36,7 +36,11 @@ test('four worker processes drain 20,000 jobs through random kill -9s: none lost
 
   // kill -9 a random worker every 0.3-0.8s and start a replacement (not waiting for it), while work remains
   let kills = 0;
-  while (kills < KILLS && (await tw.store.pendingCount()) > 500) {
+  const timeline: string[] = [];
+  const began = Date.now();
+  let pending: number;
+  while (kills < KILLS && (pending = await tw.store.pendingCount()) > 500) {
+    timeline.push(`${Date.now() - began}ms:${pending}`);
     await sleep(300 + Math.random() * 500);
     const victim = alive.splice(Math.floor(Math.random() * alive.length), 1)[0]!;
     victim.kill('SIGKILL');
@@ -57,7 +61,7 @@ test('four worker processes drain 20,000 jobs through random kill -9s: none lost
   for (const proc of alive) await proc.waitForEvent('ready', 20_000);
   for (const proc of alive) proc.kill('SIGTERM');
   for (const proc of alive) assert.equal((await proc.waitExit(15_000)).code, 0, h.diagnostics());
-  assert.ok(kills >= 4, `workers were killed while work remained (${kills})`);
+  assert.ok(kills >= 4, `workers were killed while work remained (${kills} kills; ms since enqueue:pending ${timeline.join(' ')})`);
 
   // none lost, none completed twice: read the rows themselves
   const spec = h.store;
@@ -103,5 +107,6 @@ test('four worker processes drain 20,000 jobs through random kill -9s: none lost
     assert.ok((r.step as number) > saved, `job ${r.id} attempt ${r.attempt} redid step ${r.step} although step ${saved} was checkpointed before`);
   }
   assert.ok(resumed > 0, 'some killed jobs resumed from a checkpoint');
+  console.log(`kills at ms since enqueue:pending ${timeline.join(' ')}`);
   console.log(`20,000 jobs, ${kills} kill -9s, ${all.length} worker processes, ${resumed} attempts resumed from a checkpoint`);
 });
