@@ -113,9 +113,11 @@ export function settleCtes(t: SchemaNames): string {
       UPDATE ${t.waits} SET woken_at = NULL
       WHERE woken_at IS NOT NULL AND job_id IN (SELECT id FROM settled WHERE kind = 'snoozed')
     ), checkpoint_dropped AS (
-      -- a completed job's checkpoint is of no further use (only checkpointed jobs pay for this)
+      -- a completed job's checkpoint is of no further use (only checkpointed jobs pay for this);
+      -- only for completions written: target is this statement's snapshot, and a job rescued and
+      -- claimed again since then keeps the checkpoint its next attempt resumes from
       DELETE FROM ${t.steps} WHERE step_id = ${CHECKPOINT_LITERAL}
-        AND job_id = ANY(ARRAY(SELECT id FROM target WHERE kind = 'completed' AND checkpointed))
+        AND job_id = ANY(ARRAY(SELECT id FROM target WHERE kind = 'completed' AND checkpointed AND id IN (SELECT id FROM updated)))
     ), ${jobRecordDeletes(t, 'removed')}`;
 }
 
