@@ -232,6 +232,8 @@ export interface LeaderRecord {
   acquiredAt: number;
   /** the lease has not run out, on the store's clock */
   live: boolean;
+  /** how long the lease has left, on the store's clock (0 once it ran out): a host with a skewed clock still reads it right */
+  remainingMs: number;
 }
 
 /** What one `Store.stageDue` call did. */

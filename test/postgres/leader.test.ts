@@ -68,6 +68,9 @@ describe('postgres: leader leases and the stager', { skip }, () => {
     assert.equal((await store.acquireLeadership('stager', 'a', 400)).leader, false, 'the old holder cannot renew once replaced');
     const [row] = await store.listLeaders();
     assert.deepEqual([row?.role, row?.holder, row?.live], ['stager', 'b', true]);
+    // the countdown is the database's own (expiry minus its clock), not the reader's clock
+    assert.ok(row!.remainingMs > 50_000 && row!.remainingMs <= 60_000, `remainingMs ${row!.remainingMs}`);
+    assert.ok(Math.abs(row!.expiresAt - row!.remainingMs - Date.now()) < 5_000, 'expiry minus remaining is about now');
 
     await store.releaseLeadership('stager', 'a'); // not the holder: changes nothing
     assert.equal((await store.listLeaders())[0]?.holder, 'b');
@@ -170,8 +173,9 @@ describe('postgres: leaders seen by operators', { skip }, () => {
       assert.deepEqual(leaders.map((l) => [l.role, l.holder, l.live]), [['scheduler', holder, true], ['stager', holder, true]]);
 
       const url = await server.listen();
-      const reply = (await (await fetch(`${url}/api/leaders`)).json()) as { leaders: { role: string; holder: string; live: boolean }[] };
+      const reply = (await (await fetch(`${url}/api/leaders`)).json()) as { leaders: { role: string; holder: string; live: boolean; remainingMs: number }[] };
       assert.deepEqual(reply.leaders.map((l) => [l.role, l.holder, l.live]), [['scheduler', holder, true], ['stager', holder, true]]);
+      for (const l of reply.leaders) assert.ok(l.remainingMs > 0 && l.remainingMs <= 5_000, `${l.role} remainingMs ${l.remainingMs}`);
 
       // the CLI runs as its own process (async, so this engine keeps renewing its lease meanwhile)
       const store = `${db!.url}${db!.url.includes('?') ? '&' : '?'}schema=${schema}`;
@@ -179,7 +183,7 @@ describe('postgres: leaders seen by operators', { skip }, () => {
       const json = JSON.parse((await cli('--json', 'workers', 'leaders')).stdout) as { role: string; holder: string }[];
       assert.deepEqual(json.map((l) => [l.role, l.holder]), [['scheduler', holder], ['stager', holder]]);
       const table = (await cli('workers', 'leaders')).stdout;
-      assert.match(table, new RegExp(`stager\\s+${holder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+yes`), table);
+      assert.match(table, new RegExp(`stager\\s+${holder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+yes\\s+\\S.*\\s\\d+(\\.\\d+)?m?s left`), table);
     } finally {
       await server.close();
       await worker.stop();

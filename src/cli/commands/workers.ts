@@ -43,10 +43,9 @@ export function registerWorkers(program: Command, globals: () => GlobalOptions):
           const why = engine.store.capabilities.leaderElection ? 'no role is held (no worker is running)' : 'this store elects no leaders: every worker stages due jobs and fires schedules';
           return void process.stdout.write(`no leaders: ${why}\n`);
         }
-        const now = Date.now();
         printTable(
           ['ROLE', 'HOLDER', 'LIVE', 'SINCE', 'LEASE'],
-          leaders.map((l) => [l.role, l.holder, l.live ? 'yes' : 'no', formatTime(l.acquiredAt), l.live ? `${formatDuration(Math.max(0, l.expiresAt - now))} left` : 'expired']),
+          leaders.map((l) => [l.role, l.holder, l.live ? 'yes' : 'no', formatTime(l.acquiredAt), l.live ? `${formatDuration(l.remainingMs)} left` : 'expired']),
         );
       });
     });

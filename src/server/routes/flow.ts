@@ -9,7 +9,7 @@ const WorkerSchema = z
   .passthrough()
   .meta({ id: 'Worker' });
 const LeaderSchema = z
-  .object({ role: z.string(), holder: z.string(), expiresAt: z.number(), acquiredAt: z.number(), live: z.boolean() })
+  .object({ role: z.string(), holder: z.string(), expiresAt: z.number(), acquiredAt: z.number(), live: z.boolean(), remainingMs: z.number() })
   .meta({ id: 'Leader' });
 const BreakerSchema = z
   .object({ key: z.string(), state: z.string(), consecutiveFailures: z.number(), openedAt: z.number().nullable(), changedAt: z.number(), reason: z.string().nullable() })

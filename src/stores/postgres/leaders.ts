@@ -18,6 +18,7 @@ interface LeaderRow {
   expires_at: number;
   acquired_at: number;
   live: boolean;
+  remaining_ms: number;
 }
 
 /**
@@ -47,7 +48,8 @@ export function createLeaders(t: SchemaNames) {
   };
   const list = {
     name: `${t.prefix}list_leaders`,
-    text: `SELECT role, holder, expires_at, acquired_at, expires_at > ${DB_NOW} AS live FROM ${t.leaders} ORDER BY role`,
+    text: `SELECT role, holder, expires_at, acquired_at, expires_at > ${DB_NOW} AS live,
+        greatest(0, expires_at - ${DB_NOW}) AS remaining_ms FROM ${t.leaders} ORDER BY role`,
   };
 
   return {
@@ -66,6 +68,7 @@ export function createLeaders(t: SchemaNames) {
         expiresAt: r.expires_at,
         acquiredAt: r.acquired_at,
         live: r.live,
+        remainingMs: r.remaining_ms,
       }));
     },
   };
