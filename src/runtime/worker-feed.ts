@@ -24,6 +24,13 @@ export interface FeedHost {
   /** the smallest refill claim worth a round trip while jobs are still in hand */
   minRefill(): number;
   start(job: ClaimedJob, now: number): void;
+  /**
+   * How long a claimed job may wait in the buffer and still start. One held longer waited through a
+   * stall (a blocked event loop, a starved process) long enough that its lease may have run out and
+   * another worker may run it: it goes back to the queue instead (`release`).
+   */
+  maxBufferedMs(): number;
+  release(job: ClaimedJob): void;
   claim(limit: number, now: number): Promise<ClaimResult>;
   breakers(changes: BreakerChange[] | undefined): void;
   /** the queue looked empty: wait for a wake-up, the next due time or the poll */
@@ -77,7 +84,12 @@ export class PipelinedFeed {
   private feed(mayClaim: boolean): void {
     const host = this.host;
     const now = host.now();
-    for (let n = host.startable(); n > 0; n--) {
+    const startable = host.startable();
+    // only when a slot is free, i.e. just before such a job would start
+    if (startable > 0 && this.buffer.nextClaimedAt < now - host.maxBufferedMs()) {
+      for (const job of this.buffer.takeClaimedBefore(now - host.maxBufferedMs())) host.release(job);
+    }
+    for (let n = startable; n > 0; n--) {
       const job = this.buffer.take();
       if (!job) break;
       host.start(job, now);
@@ -101,7 +113,7 @@ export class PipelinedFeed {
         this.asked -= want;
         this.buffer.noteClaim(now, host.now());
         host.breakers(result.breakerChanges);
-        this.buffer.push(result.jobs);
+        this.buffer.push(result.jobs, now);
         // a short answer means the queue is empty: claim again only when woken (or on the timer)
         const again = this.again || result.jobs.length === want;
         if (!again) this.drained = true;

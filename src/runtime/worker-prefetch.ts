@@ -28,10 +28,13 @@ export function unwrittenBound(concurrency: number): number {
  * actually starts: the start rate times the claim round trip, times two, within `cap`. A busy
  * worker with short jobs keeps a few round trips of work in hand; a worker with slow jobs keeps
  * about none, so it does not sit on jobs other workers could run. Buffered jobs are claimed
- * (running, leased to this worker, renewed by its heartbeat); on stop they are released.
+ * (running, leased to this worker, renewed by its heartbeat); on stop they are released, and so is
+ * one that waited here past its lease less a heartbeat (the feed checks when it would start it).
  */
 export class PrefetchBuffer {
   private readonly jobs: ClaimedJob[] = [];
+  /** when each buffered job's claim was sent (its lease runs from then), parallel to `jobs` */
+  private readonly claimedAt: number[] = [];
   private head = 0;
   /** jobs started per ms, smoothed */
   private rate = 0;
@@ -48,8 +51,17 @@ export class PrefetchBuffer {
     return this.jobs.length - this.head;
   }
 
-  push(jobs: readonly ClaimedJob[]): void {
-    for (const job of jobs) this.jobs.push(job);
+  /** Adds a claim's jobs; `claimedAt` is when the claim was sent. */
+  push(jobs: readonly ClaimedJob[], claimedAt: number): void {
+    for (const job of jobs) {
+      this.jobs.push(job);
+      this.claimedAt.push(claimedAt);
+    }
+  }
+
+  /** When the next job to take was claimed (claims are pushed in order, so it is the oldest); Infinity when empty. */
+  get nextClaimedAt(): number {
+    return this.head < this.jobs.length ? (this.claimedAt[this.head] as number) : Number.POSITIVE_INFINITY;
   }
 
   take(): ClaimedJob | undefined {
@@ -57,16 +69,25 @@ export class PrefetchBuffer {
     const job = this.jobs[this.head++];
     if (this.head > 1024 && this.head * 2 > this.jobs.length) {
       this.jobs.splice(0, this.head);
+      this.claimedAt.splice(0, this.head);
       this.head = 0;
     }
     this.started++;
     return job;
   }
 
+  /** Removes the jobs claimed before `time` (the buffer's head: claims are pushed in order), not counted as started. */
+  takeClaimedBefore(time: number): ClaimedJob[] {
+    const taken: ClaimedJob[] = [];
+    while (this.head < this.jobs.length && (this.claimedAt[this.head] as number) < time) taken.push(this.jobs[this.head++] as ClaimedJob);
+    return taken;
+  }
+
   /** Empties the buffer (shutdown: the jobs are released). */
   takeAll(): ClaimedJob[] {
     const rest = this.jobs.slice(this.head);
     this.jobs.length = 0;
+    this.claimedAt.length = 0;
     this.head = 0;
     return rest;
   }

@@ -216,7 +216,7 @@ export class Worker {
     while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(20, graceMs)));
     for (const active of [...this.active.values()]) this.abort(active, new ShutdownError(), { type: 'released' });
     while (this.claiming) await new Promise((r) => setTimeout(r, 5));
-    this.releasePrefetched();
+    for (const job of this.feed.takeAll()) this.releaseUnstarted(job);
     await this.settler.drain();
     await Promise.all([...this.hooksInFlight]);
     if (this.tickTimer) clearInterval(this.tickTimer);
@@ -241,6 +241,8 @@ export class Worker {
       prefetchCap: () => this.options.prefetch ?? defaultPrefetchCap(this.limit),
       minRefill: () => Math.max(1, this.limit / 4),
       start: (job, now) => this.startJob(job, now),
+      maxBufferedMs: () => this.options.leaseMs - this.options.heartbeatMs,
+      release: (job) => this.releaseUnstarted(job),
       claim: (limit, now) => this.deps.store.claim(this.claimRequest(limit, now)),
       breakers: (changes) => this.reportBreakers(changes),
       idle: (nextDueAt) => this.armIdleTimer(nextDueAt),
@@ -282,11 +284,12 @@ export class Worker {
     });
   }
 
-  /** On stop: jobs claimed ahead and never started go back to the queue, their attempt not counted. */
-  private releasePrefetched(): void {
-    for (const job of this.feed.takeAll()) {
-      this.settler.add({ settlement: { id: job.id, workerId: this.id, attempt: job.attempt, outcome: { type: 'released' } }, onSettled: () => undefined });
-    }
+  /**
+   * A claimed job that will not start here (claimed ahead, then the worker stopped or the job waited
+   * too long) goes back to the queue, its attempt not counted; fenced, so a no-op if no longer ours.
+   */
+  private releaseUnstarted(job: ClaimedJob): void {
+    this.settler.add({ settlement: { id: job.id, workerId: this.id, attempt: job.attempt, outcome: { type: 'released' } }, onSettled: () => undefined });
   }
 
   /**

@@ -78,6 +78,46 @@ describe('postgres: prefetch and pipelined outcomes', { skip }, () => {
     assert.match(rows[0]!.history, /\trunning\tqueued\t0\treleased$/, 'a released job records running -> queued');
   });
 
+  test('a job that waited in the buffer past its lease less a heartbeat goes back to the queue instead of starting, then runs once', async () => {
+    const schema = randomName('stale');
+    const tw = await engine(schema);
+    let blocked = 0;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+      gates.push(resolve);
+    });
+    const ran = new Map<number, number>();
+    // the first 300 jobs finish at once (the worker learns its start rate and claims ahead), then
+    // the next two hold both slots while the jobs claimed behind them wait in the buffer
+    tw.register('step', async (payload: { i: number }) => {
+      ran.set(payload.i, (ran.get(payload.i) ?? 0) + 1);
+      if (payload.i < 300 || payload.i > 301) return;
+      blocked++;
+      await gate;
+    });
+    await tw.enqueueMany(Array.from({ length: 600 }, (_, i) => ({ name: 'step', payload: { i } })));
+    // the buffered jobs count as stale after 1000 - 250 = 750 ms
+    const worker = tw.worker({ concurrency: 2, prefetch: 40, grace: 0, lease: '1s', heartbeat: '250ms' });
+    await worker.start();
+    await waitFor(() => blocked === 2, 30_000, 'two handlers to block');
+    await waitFor(async () => ((await counts(schema))['running/1'] ?? 0) > 2, 10_000, 'jobs claimed ahead of the two busy slots');
+    const buffered = ((await counts(schema))['running/1'] ?? 0) - 2;
+    await sleep(1200);
+    release();
+    await waitFor(async () => (await tw.store.pendingCount()) === 0, 30_000, 'the queue to drain');
+    await worker.stop();
+
+    // the stale ones went back to the queue (attempt not counted) and ran later: each job once
+    assert.equal(ran.size, 600);
+    assert.deepEqual([...ran.entries()].filter(([, n]) => n !== 1), [], 'every job ran once');
+    assert.deepEqual(await counts(schema), { 'completed/1': 600 });
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${schema}".jobs WHERE history LIKE '%' || E'\t' || 'running' || E'\t' || 'queued' || E'\t' || '0' || E'\t' || 'released%'`,
+    );
+    assert.ok(Number(rows[0]!.n) >= 1, `released ${rows[0]!.n} jobs (${buffered} were buffered while the slots were held)`);
+  });
+
   test('prefetch: 0 claims only for free slots', async () => {
     const schema = randomName('noprefetch');
     const tw = await engine(schema);
