@@ -39,6 +39,17 @@ export async function abortLeaseLost(store: Store, workerId: string, jobs: Reado
   }
 }
 
+/**
+ * The worker claimed a job again while an older attempt of it still runs here: the older attempt
+ * lost its lease (rescued, then claimed anew), so it stops without an outcome and the new attempt
+ * takes its place (its outcome would be fenced off anyway, but its handler would keep running).
+ */
+export function endSupersededAttempt(older: ActiveJob | undefined): void {
+  if (!older || older.done) return;
+  older.abort(new TaskwrightError('lease_lost', `job ${older.id} lease was lost (attempt ${older.claimed.attempt} was claimed again)`));
+  older.done = true;
+}
+
 /** Calls `stop` on the first SIGTERM or SIGINT; returns what removes the handlers again. */
 export function stopOnSignals(stop: () => void): () => void {
   const signals = ['SIGTERM', 'SIGINT'] as const;

@@ -19,7 +19,7 @@ import type { CompiledWorkerOptions } from './worker-options.js';
 import type { WorkerDuties } from './leader-duties.js';
 import { defaultPrefetchCap, unwrittenBound } from './worker-prefetch.js';
 import { workerRecord } from './worker-record.js';
-import { abortCancelled, abortLeaseLost, abortTimedOut, stopOnSignals, type Abort } from './worker-supervision.js';
+import { abortCancelled, abortLeaseLost, abortTimedOut, endSupersededAttempt, stopOnSignals, type Abort } from './worker-supervision.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -314,6 +314,7 @@ export class Worker {
   }
 
   private startJob(job: ClaimedJob, now: number): void {
+    endSupersededAttempt(this.active.get(job.id));
     const active = new ActiveJob(job, now);
     this.active.set(job.id, active);
     if (this.deps.events.has('job:started')) {
