@@ -50,6 +50,16 @@ export class Autoscaler {
     return now - this.lastDecision >= this.config.intervalMs;
   }
 
+  /**
+   * One worker tick: samples how busy the pool is (`busy` counts unwritten outcomes too) and, when a
+   * decision is due, reads the queue depth and decides.
+   */
+  async step(busy: number, running: number, concurrency: number, queueDepth: () => Promise<number>, now: number): Promise<ScaleDecision | null> {
+    this.sample(busy, concurrency);
+    if (!this.due(now)) return null;
+    return this.decide(concurrency, running, await queueDepth(), now);
+  }
+
   /** A manual change also starts a cooldown. */
   noteChange(now = this.clock.now()): void {
     this.lastChange = now;

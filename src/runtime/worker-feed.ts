@@ -86,9 +86,8 @@ export class PipelinedFeed {
     const now = host.now();
     const startable = host.startable();
     // only when a slot is free, i.e. just before such a job would start
-    if (startable > 0 && this.buffer.nextClaimedAt < now - host.maxBufferedMs()) {
-      for (const job of this.buffer.takeClaimedBefore(now - host.maxBufferedMs())) host.release(job);
-    }
+    const staleBefore = now - host.maxBufferedMs();
+    if (startable > 0 && this.buffer.nextClaimedAt < staleBefore) for (const job of this.buffer.takeClaimedBefore(staleBefore)) host.release(job);
     for (let n = startable; n > 0; n--) {
       const job = this.buffer.take();
       if (!job) break;

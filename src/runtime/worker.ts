@@ -375,7 +375,10 @@ export class Worker {
         this.lastOwnershipCheck = now;
         await abortLeaseLost(this.deps.store, this.id, this.active, now, abort);
       }
-      if (this.autoscaler && this.state === 'running') await this.autoscale(now);
+      if (this.autoscaler && this.state === 'running') {
+        const decision = await this.autoscaler.step(this.active.size + this.settler.size, this.active.size, this.limit, () => this.queueDepth(), now);
+        if (decision) this.applyScale(decision.to, decision.reason, decision.utilization, decision.queued);
+      }
       // due schedules, on the scheduler leader: the runner asks the store only when something may be due
       if (this.state === 'running' && this.firesSchedules && this.deps.duties.schedules) await (this.deps.scheduler as ScheduleRunner).tick(now);
       if (this.state === 'running' && this.deps.duties.maintains && now - this.lastMaintenance >= this.options.rescueMs) {
@@ -389,13 +392,8 @@ export class Worker {
     }
   }
 
-  private async autoscale(now: number): Promise<void> {
-    const scaler = this.autoscaler as Autoscaler;
-    scaler.sample(this.active.size + this.settler.size, this.limit);
-    if (!scaler.due(now)) return;
+  private queueDepth(): Promise<number> {
     const store = this.deps.store;
-    const queued = store.queueDepth ? await store.queueDepth(this.options.queues) : 0;
-    const decision = scaler.decide(this.limit, this.active.size, queued, now);
-    if (decision) this.applyScale(decision.to, decision.reason, decision.utilization, decision.queued);
+    return store.queueDepth ? store.queueDepth(this.options.queues) : Promise.resolve(0);
   }
 }
