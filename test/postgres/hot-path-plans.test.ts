@@ -70,6 +70,10 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
       const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, HOT_PATH_SESSION);
       assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
       assert.doesNotMatch(plan, /Seq Scan on jobs/, plan);
+      // the checkpoint journal is probed per claimed row, behind its flag: hashing it (what a plan made
+      // while it was empty chose) would read every checkpoint of the table on each claim
+      assert.match(plan, /One-Time Filter: c\.checkpointed/, plan);
+      assert.doesNotMatch(plan, /Hash Left Join/, plan);
       const settlePlan = await genericPlan(db!.url, createSettle(empty.names).quiet.text, SETTLE_TYPES, SETTLE_ARGS, HOT_PATH_SESSION);
       assert.match(settlePlan, /Index Scan using jobs_pkey on jobs/, settlePlan);
       assert.doesNotMatch(settlePlan, /Seq Scan on jobs|jobs_running/, settlePlan);
@@ -83,6 +87,10 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
     const plan = await genericPlan(db!.url, statement, SETTLE_TYPES, SETTLE_ARGS, HOT_PATH_SESSION);
     assert.match(plan, /Index Scan using jobs_pkey on jobs/, plan);
     assert.doesNotMatch(plan, /Seq Scan on jobs|jobs_running|Hash Join/, plan);
+    // one probe per outcome for the update, one for the discarding delete: no snapshot read first
+    assert.equal(plan.match(/Index Scan using jobs_pkey on jobs/g)?.length, 2, plan);
+    // a completion's checkpoint is found through the checkpoint index
+    assert.match(plan, /steps_checkpoints/, plan);
   });
 
   test('a discarding settle deletes jobs, logs, steps and waits by index probes', async () => {

@@ -70,11 +70,15 @@ function flowCheck(t: SchemaNames, queues: string, tags: string): string {
       ) AS gated, ARRAY(SELECT queue FROM ${f.queues} WHERE paused AND queue = ANY(${queues}::text[])) AS paused`;
 }
 
-/** The claimed rows with their checkpoint record, read only for jobs marked checkpointed (a one-time filter per row). */
+/**
+ * The claimed rows with their checkpoint record, read only for jobs marked checkpointed. LIMIT
+ * keeps the subquery a per-row probe behind a one-time filter on the flag: flattened into a join,
+ * a generic plan made while the journal was small hashed every checkpoint of the table on each claim.
+ */
 export function withCheckpoints(t: SchemaNames, source: string): string {
   return `SELECT c.*, ${CHECKPOINT_COLUMNS.map((col) => `cp.${col}`).join(', ')} FROM ${source} c
       LEFT JOIN LATERAL (SELECT ${CHECKPOINT_COLUMNS.join(', ')} FROM ${t.steps} s
-        WHERE c.checkpointed AND s.job_id = c.id AND s.step_id = ${CHECKPOINT_LITERAL}) cp ON true`;
+        WHERE c.checkpointed AND s.job_id = c.id AND s.step_id = ${CHECKPOINT_LITERAL} LIMIT 1) cp ON true`;
 }
 
 export function claimParams(request: ClaimRequest): unknown[] {
