@@ -54,11 +54,12 @@ describe('postgres: plans of the claim and the settle', { skip }, () => {
   });
   after(async () => store?.close());
 
-  test('the claim finds its rows through the queued index and the primary key', async () => {
+  test('the claim finds its rows through the queued index and updates them where it locked them', async () => {
     const statement = `WITH ${claimCtes(store.names)} ${claimSelect()}`;
     const plan = await genericPlan(db!.url, statement, CLAIM_TYPES, CLAIM_ARGS, HOT_PATH_SESSION);
     assert.match(plan, /Index Scan using jobs_queued on jobs/, plan);
-    assert.match(plan, /Index Scan using jobs_pkey on jobs j/, plan);
+    // the update reads the row versions the claim locked where they are, with no index descent
+    assert.match(plan, /Tid Scan on jobs j/, plan);
     assert.doesNotMatch(plan, /Seq Scan on jobs|Hash Join/, plan);
   });
 

@@ -23,8 +23,10 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  * and its NOTIFY wakes the workers, so a claim reads only the queued index.
  *
  * The claim pool runs this with its generic plan (connection.ts). The update finds its rows by
- * `id = ANY(ARRAY(...))`, which can only be a primary-key probe per id; a join with the CTE could
- * be planned as a hash join over the whole table when the generic plan guesses the CTE large.
+ * `ctid = ANY(ARRAY(...))`, the row versions `ready` locked: a direct read of each, with no index
+ * descent (no other transaction can write a row this statement holds locked, so its location
+ * stands). A join with the CTE could be planned as a hash join over the whole table when the
+ * generic plan guesses the CTE large.
  */
 export function claimCtes(t: SchemaNames, p = 0): string {
   const [now, queues, limit, worker, leaseUntil, tags] = [1, 2, 3, 4, 5, 6].map((i) => `$${i + p}`) as [string, string, string, string, string, string];
@@ -32,18 +34,18 @@ export function claimCtes(t: SchemaNames, p = 0): string {
   return `flow AS (
       ${flowCheck(t, queues, tags)}
     ), ready AS (
-      SELECT r.id, r.order_key FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
-        SELECT id, order_key FROM ${t.jobs} WHERE state = 'queued' AND ${PLAIN} AND queue = q.name
+      SELECT r.id, r.order_key, r.row_at FROM unnest(${queues}::text[]) AS q(name) CROSS JOIN LATERAL (
+        SELECT id, order_key, ctid AS row_at FROM ${t.jobs} WHERE state = 'queued' AND ${PLAIN} AND queue = q.name
         ORDER BY order_key, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED
       ) r
       WHERE NOT (SELECT gated FROM flow) AND q.name <> ALL((SELECT paused FROM flow)::text[])
     ), picked AS (
-      SELECT id FROM ready ORDER BY order_key, id LIMIT ${limit}::int
+      SELECT row_at FROM ready ORDER BY order_key, id LIMIT ${limit}::int
     ), claimed AS (
       UPDATE ${t.jobs} j SET state = 'running', ${appendHistory('j.history', runningFrom)},
         attempt = j.attempt + 1, worker_id = ${worker}::text, lease_expires_at = ${leaseUntil}::bigint,
         started_at = ${now}::bigint, updated_at = ${now}::bigint
-      WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
+      WHERE j.ctid = ANY(ARRAY(SELECT row_at FROM picked))
       RETURNING ${CLAIMED_COLUMNS.map((c) => `j.${c}`).join(', ')}, j.order_key
     ), claimed_full AS (
       ${withCheckpoints(t, 'claimed')}
