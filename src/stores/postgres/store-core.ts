@@ -90,6 +90,12 @@ export abstract class PostgresStoreCore {
   /** where claims and outcomes run: the hot-path pool, or a bound view's client */
   protected readonly hotPath: Queryable;
   protected readonly transact: Transact;
+  /**
+   * A transaction on the hot-path pool, for outcomes that must lock their rows first: the settle
+   * statement keeps its generic plan there (a custom plan made for a large batch, with statistics
+   * taken while no job ran, joined every outcome against every running job)
+   */
+  protected readonly transactHot: Transact;
   protected readonly ops: Ops;
   protected readonly local = new EventEmitter();
   protected readonly listener: WakeListener | null;
@@ -108,6 +114,7 @@ export abstract class PostgresStoreCore {
       this.hotPath = bound.client;
       this.ops = bound.ops;
       this.transact = (body) => body(bound.client);
+      this.transactHot = this.transact;
       this.listener = null;
       this.notifier = null;
       this.dueNotifier = null;
@@ -121,6 +128,8 @@ export abstract class PostgresStoreCore {
     this.db = pool;
     this.ops = createOps(this.names);
     this.transact = (body) => inTransaction(pool, body);
+    const hotPool = this.hotPool;
+    this.transactHot = (body) => inTransaction(hotPool, body);
     this.listener = new WakeListener(this.options.connectionString, this.names.channel, this.options.listenerRetryMs, this.names.dueChannel);
     this.notifier = new WakeNotifier(pool, this.names.channel);
     this.dueNotifier = new DueNotifier(pool, this.names.dueChannel);
@@ -205,7 +214,7 @@ export abstract class PostgresStoreCore {
     if ((params[1] as number[]).length === 0) return { applied: [], cancelled: [] };
     const statement = mayBeClaimableAtOnce(settlements, now) ? this.ops.settle.notifying : this.ops.settle.quiet;
     const rows = settlements.some((s) => s.outcome.type === 'snoozed')
-      ? await this.transact(async (db) => {
+      ? await this.transactHot(async (db) => {
           await this.lockJobs(db, params[1] as number[]);
           return (await db.query<SettledRow>({ ...statement, values: params })).rows;
         })
@@ -230,7 +239,7 @@ export abstract class PostgresStoreCore {
     await this.ready();
     // A snooze must lock its row before reading event marks (see lockJobs): the transaction below.
     if (!mayBeClaimableAtOnce(settlements, request.now) && !settlements.some((s) => s.outcome.type === 'snoozed')) {
-      const { settled, claim, gated, freed, scheduledAt } = await this.ops.settleAndClaim(this.db, settlements, request);
+      const { settled, claim, gated, freed, scheduledAt } = await this.ops.settleAndClaim(this.hotPath, settlements, request);
       // held jobs in other processes may start now (this one claims next by itself)
       if (freed) this.notifier?.notify();
       this.signalDue(scheduledAt);
@@ -238,7 +247,7 @@ export abstract class PostgresStoreCore {
       return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
     }
     // the claim must see what the settle made claimable: two statements in one transaction
-    const result = await this.transact(async (db) => {
+    const result = await this.transactHot(async (db) => {
       const params = settleParams(settlements, request.now);
       await this.lockJobs(db, params[1] as number[]);
       const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
