@@ -74,8 +74,9 @@ function columns(jobs: readonly NewJob[], now: number, turns: readonly (number |
 /**
  * One INSERT ... SELECT FROM unnest(...) for the batch, in input order (identity values are drawn
  * in that order, so sorting the returned ids restores it). `notify` adds a NOTIFY delivered at
- * commit, for enqueues inside a caller's own transaction (when the jobs become visible); the
- * store's own enqueues notify after their commit instead (see notifier.ts).
+ * commit (when the jobs become visible): for enqueues inside a caller's own transaction, and for
+ * the store's own enqueues when no other is in flight in the process; overlapping ones notify
+ * after their commit instead (see notifier.ts and PostgresStoreCore.enqueue).
  */
 function insertSql(t: SchemaNames, onConflict: string, notify: boolean): string {
   return `WITH input AS (
@@ -111,7 +112,7 @@ interface InsertedRow {
   idempotency_key: string | null;
 }
 
-/** `notifyInStatement`: true for a store bound to a caller's client (see header). */
+/** `notifyInStatement`: the statements notify at their commit (see insertSql). */
 export function createEnqueue(t: SchemaNames, notifyInStatement: boolean) {
   const assignTurns = createFairness(t);
   /** Fairness turns of the grouped jobs that wait now (none: no query, no transaction needed). */

@@ -50,7 +50,7 @@ export function createOps(t: SchemaNames) {
     schedules: createSchedules(t, enqueue),
     timers: createTimers(t),
     /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
-    enqueueInCallerTransaction: createEnqueue(t, true),
+    enqueueNotifying: createEnqueue(t, true),
     claim: createClaim(t),
     flowClaim: createFlowClaim(t),
     flow: createFlowControl(t),
@@ -102,6 +102,8 @@ export abstract class PostgresStoreCore {
   protected readonly notifier: WakeNotifier | null;
   protected readonly dueNotifier: DueNotifier | null;
   private migrated: Promise<number[]> | null = null;
+  /** enqueues whose insert has not returned (see enqueue) */
+  private enqueuesInFlight = 0;
 
   constructor(options: PostgresOptions | string, bound?: { client: Queryable; ops: Ops; parent: PostgresStoreCore }) {
     this.options = compilePostgresOptions(options);
@@ -174,26 +176,39 @@ export abstract class PostgresStoreCore {
    * A job became scheduled due at `dueAt`: tell the stager, here at once and in other processes
    * after the commit (a view bound to a caller's client signals inside its statements instead).
    */
-  protected signalDue(dueAt: number | null): void {
+  /** `remote` false: the write already told other processes' stagers in its own statement. */
+  protected signalDue(dueAt: number | null, remote = true): void {
     if (dueAt === null || !this.pool) return;
     this.local.emit('due', { dueAt } satisfies DueSignal);
-    this.dueNotifier?.notify(dueAt);
+    if (remote) this.dueNotifier?.notify(dueAt);
   }
 
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
     await this.ready();
     if (jobs.length === 0) return [];
-    const enqueue = this.pool ? this.ops.enqueue : this.ops.enqueueInCallerTransaction;
-    const results = enqueue.needsTransaction(jobs)
-      ? await this.transact((db) => enqueue.insertKeyed(db, jobs, now))
-      : await enqueue.insertPlain(this.db, jobs, now);
     // a bound view's jobs are not visible before the caller commits: its in-statement NOTIFY wakes workers then
-    if (this.pool) {
-      this.wake();
-      this.notifier?.notify();
-      this.signalDue(earliestDelayed(jobs, now));
+    if (!this.pool) return this.insert(this.ops.enqueueNotifying, jobs, now);
+    // An enqueue with no other in flight here notifies in its own statement, which spares the
+    // workers the round trip of a NOTIFY sent after its commit (about 0.15 of 1.15 ms of start
+    // latency at 500 jobs/s). A notifying commit holds PostgreSQL's global notify lock through
+    // its WAL flush, so enqueues that overlap it commit without one, in parallel, and the
+    // notifier wakes the workers after them.
+    const notifying = this.enqueuesInFlight === 0;
+    this.enqueuesInFlight++;
+    let results: EnqueueResult[];
+    try {
+      results = await this.insert(notifying ? this.ops.enqueueNotifying : this.ops.enqueue, jobs, now);
+    } finally {
+      this.enqueuesInFlight--;
     }
+    this.wake();
+    if (!notifying) this.notifier?.notify();
+    this.signalDue(earliestDelayed(jobs, now), !notifying);
     return results;
+  }
+
+  private insert(enqueue: Ops['enqueue'], jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
+    return enqueue.needsTransaction(jobs) ? this.transact((db) => enqueue.insertKeyed(db, jobs, now)) : enqueue.insertPlain(this.db, jobs, now);
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
