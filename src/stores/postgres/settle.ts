@@ -58,9 +58,9 @@ export function settleCtes(t: SchemaNames): string {
   const toState = `CASE WHEN ${cancelledInstead} THEN 'cancelled' WHEN x.kind IN ('retry', 'snoozed') THEN 'scheduled'
           WHEN x.kind = 'released' THEN 'queued' ELSE x.kind END`;
   const ended = "x.kind IN ('completed', 'failed', 'dead', 'cancelled')";
-  // IS NOT DISTINCT FROM cannot use an index, so the write is driven by the primary key as the probe was
   // a parking run whose awaited event already arrived (read only for snoozes)
   const woken = `EXISTS (SELECT 1 FROM ${t.waits} w WHERE w.job_id = j.id AND w.woken_at IS NOT NULL)`;
+  // IS NOT DISTINCT FROM cannot use an index, so the write is driven by the primary key
   const fence = "j.state IS NOT DISTINCT FROM 'running' AND j.worker_id IS NOT DISTINCT FROM x.worker_id AND j.attempt IS NOT DISTINCT FROM x.attempt";
   const history = historyLine(
     '$1::bigint',

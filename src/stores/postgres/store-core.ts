@@ -49,7 +49,7 @@ export function createOps(t: SchemaNames) {
     enqueue,
     schedules: createSchedules(t, enqueue),
     timers: createTimers(t),
-    /** for views bound to a caller's client: the NOTIFY goes with the caller's commit */
+    /** the NOTIFY goes with the statement's commit: for views bound to a caller's client, and a lone enqueue (see enqueue) */
     enqueueNotifying: createEnqueue(t, true),
     claim: createClaim(t),
     flowClaim: createFlowClaim(t),
@@ -175,8 +175,8 @@ export abstract class PostgresStoreCore {
   /**
    * A job became scheduled due at `dueAt`: tell the stager, here at once and in other processes
    * after the commit (a view bound to a caller's client signals inside its statements instead).
+   * `remote` false: the write already told other processes' stagers in its own statement.
    */
-  /** `remote` false: the write already told other processes' stagers in its own statement. */
   protected signalDue(dueAt: number | null, remote = true): void {
     if (dueAt === null || !this.pool) return;
     this.local.emit('due', { dueAt } satisfies DueSignal);
