@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { systemClock } from '../../core/clock.js';
 import type { EnqueueResult, NewJob } from '../../core/job.js';
@@ -24,9 +23,6 @@ import { createFlowClaim } from './flow-claim.js';
 import { createFlowControl } from './flow-control.js';
 import { createEvents } from './events.js';
 import { createFeed } from './feed.js';
-import { WakeListener } from './listener.js';
-import { WakeNotifier } from './notifier.js';
-import { DueNotifier } from './due-notifier.js';
 import { createLeaders } from './leaders.js';
 import { createStage } from './stage.js';
 import { createMaintenance } from './maintenance.js';
@@ -40,6 +36,7 @@ import { schemaNames, type SchemaNames } from './sql.js';
 import { createSteps } from './steps.js';
 import { createSchedules } from './schedules.js';
 import { createTimers } from './timers.js';
+import { Wakeups } from './wakeups.js';
 import { createWorkerRegistry } from './workers.js';
 
 /** The statements of one schema, built once and shared by a store and the views bound to clients. */
@@ -75,7 +72,7 @@ export type Transact = <T>(body: (db: Queryable) => Promise<T>) => Promise<T>;
 
 /**
  * What every PostgreSQL store does, whatever its optional capabilities: connections, migration,
- * wake-ups, and the job lifecycle (enqueue, claim, settle, leases, journal, events, control).
+ * wake-ups (through Wakeups, wakeups.ts), and the job lifecycle (enqueue, claim, settle, leases, journal, events, control).
  * Hot paths are single statements with batched unnest parameters and prepared statements; claims
  * take rows with FOR UPDATE SKIP LOCKED; wake-ups travel by LISTEN/NOTIFY.
  */
@@ -97,10 +94,7 @@ export abstract class PostgresStoreCore {
    */
   protected readonly transactHot: Transact;
   protected readonly ops: Ops;
-  protected readonly local = new EventEmitter();
-  protected readonly listener: WakeListener | null;
-  protected readonly notifier: WakeNotifier | null;
-  protected readonly dueNotifier: DueNotifier | null;
+  protected readonly wakeups: Wakeups;
   private migrated: Promise<number[]> | null = null;
   /** enqueues whose insert has not returned (see enqueue) */
   private enqueuesInFlight = 0;
@@ -108,7 +102,6 @@ export abstract class PostgresStoreCore {
   constructor(options: PostgresOptions | string, bound?: { client: Queryable; ops: Ops; parent: PostgresStoreCore }) {
     this.options = compilePostgresOptions(options);
     this.names = schemaNames(this.options.schema);
-    this.local.setMaxListeners(0);
     if (bound) {
       this.pool = null;
       this.hotPool = null;
@@ -117,24 +110,20 @@ export abstract class PostgresStoreCore {
       this.ops = bound.ops;
       this.transact = (body) => body(bound.client);
       this.transactHot = this.transact;
-      this.listener = null;
-      this.notifier = null;
-      this.dueNotifier = null;
+      this.wakeups = new Wakeups(null, this.options, this.names);
       this.migrated = Promise.resolve([]);
       return;
     }
     const pool = createPool(this.options);
     this.pool = pool;
-    this.hotPool = createPool(this.options, true);
-    this.hotPath = this.hotPool;
+    const hotPool = createPool(this.options, true);
+    this.hotPool = hotPool;
+    this.hotPath = hotPool;
     this.db = pool;
     this.ops = createOps(this.names);
     this.transact = (body) => inTransaction(pool, body);
-    const hotPool = this.hotPool;
     this.transactHot = (body) => inTransaction(hotPool, body);
-    this.listener = new WakeListener(this.options.connectionString, this.names.channel, this.options.listenerRetryMs, this.names.dueChannel);
-    this.notifier = new WakeNotifier(pool, this.names.channel);
-    this.dueNotifier = new DueNotifier(pool, this.names.dueChannel);
+    this.wakeups = new Wakeups(pool, this.options, this.names);
   }
 
   async migrate(): Promise<void> {
@@ -154,11 +143,8 @@ export abstract class PostgresStoreCore {
   }
 
   async close(): Promise<void> {
-    this.local.removeAllListeners();
+    await this.wakeups.close();
     if (!this.pool) return;
-    await this.notifier?.flush();
-    await this.dueNotifier?.flush();
-    await this.listener?.stop();
     await this.pool.end().catch(() => undefined);
     await this.hotPool?.end().catch(() => undefined);
   }
@@ -166,21 +152,6 @@ export abstract class PostgresStoreCore {
   /** Like the embedded store, the schema is created or upgraded on first use if `migrate` was not called. */
   protected ready(): Promise<unknown> {
     return this.migrated ?? this.migrateAndReport();
-  }
-
-  protected wake(): void {
-    this.local.emit('wake');
-  }
-
-  /**
-   * A job became scheduled due at `dueAt`: tell the stager, here at once and in other processes
-   * after the commit (a view bound to a caller's client signals inside its statements instead).
-   * `remote` false: the write already told other processes' stagers in its own statement.
-   */
-  protected signalDue(dueAt: number | null, remote = true): void {
-    if (dueAt === null || !this.pool) return;
-    this.local.emit('due', { dueAt } satisfies DueSignal);
-    if (remote) this.dueNotifier?.notify(dueAt);
   }
 
   async enqueue(jobs: readonly NewJob[], now: number): Promise<EnqueueResult[]> {
@@ -201,9 +172,9 @@ export abstract class PostgresStoreCore {
     } finally {
       this.enqueuesInFlight--;
     }
-    this.wake();
-    if (!notifying) this.notifier?.notify();
-    this.signalDue(earliestDelayed(jobs, now), !notifying);
+    this.wakeups.wake();
+    if (!notifying) this.wakeups.notifyOthers();
+    this.wakeups.signalDue(earliestDelayed(jobs, now), !notifying);
     return results;
   }
 
@@ -234,11 +205,11 @@ export abstract class PostgresStoreCore {
           return (await db.query<SettledRow>({ ...statement, values: params })).rows;
         })
       : (await this.hotPath.query<SettledRow>({ ...statement, values: params })).rows;
-    if (statement === this.ops.settle.notifying) this.wake();
-    this.signalDue(earliestScheduled(rows));
+    if (statement === this.ops.settle.notifying) this.wakeups.wake();
+    this.wakeups.signalDue(earliestScheduled(rows));
     const result = toSettleResult(rows);
     // held jobs in any process may start now
-    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeEverywhere();
+    if (statement !== this.ops.settle.notifying && freedFlow(rows, result)) this.wakeups.wakeEverywhere();
     return result;
   }
 
@@ -256,8 +227,8 @@ export abstract class PostgresStoreCore {
     if (!mayBeClaimableAtOnce(settlements, request.now) && !settlements.some((s) => s.outcome.type === 'snoozed')) {
       const { settled, claim, gated, freed, scheduledAt } = await this.ops.settleAndClaim(this.hotPath, settlements, request);
       // held jobs in other processes may start now (this one claims next by itself)
-      if (freed) this.notifier?.notify();
-      this.signalDue(scheduledAt);
+      if (freed) this.wakeups.notifyOthers();
+      this.wakeups.signalDue(scheduledAt);
       // the settle part is committed; the claim goes through the flow gate in a transaction of its own
       return { settled, claim: gated ? await this.transact((db) => this.ops.flowClaim(db, request)) : claim };
     }
@@ -268,8 +239,8 @@ export abstract class PostgresStoreCore {
       const rows = (await db.query<SettledRow>({ ...this.ops.settle.notifying, values: params })).rows;
       return { settled: toSettleResult(rows), claim: await this.claimIn(db, request), scheduledAt: earliestScheduled(rows) };
     });
-    this.wake();
-    this.signalDue(result.scheduledAt);
+    this.wakeups.wake();
+    this.wakeups.signalDue(result.scheduledAt);
     return { settled: result.settled, claim: result.claim };
   }
 
@@ -317,9 +288,9 @@ export abstract class PostgresStoreCore {
     await this.ready();
     const sent = await this.transact((db) => this.ops.events.sendEvent(db, name, dataJson, now));
     if (sent.woken > 0 && this.pool) {
-      this.wake();
+      this.wakeups.wake();
       // parked runs waiting for it are due now: the stager moves them to the queue
-      this.signalDue(now);
+      this.wakeups.signalDue(now);
     }
     return sent;
   }
@@ -332,7 +303,7 @@ export abstract class PostgresStoreCore {
   async rescueExpired(now: number, limit: number): Promise<RescuedJob[]> {
     await this.ready();
     const rescued = await this.ops.maintenance.rescueExpired(this.db, now, limit);
-    if (rescued.length && this.pool) this.wake();
+    if (rescued.length && this.pool) this.wakeups.wake();
     return rescued;
   }
 
@@ -349,51 +320,31 @@ export abstract class PostgresStoreCore {
   async retry(jobId: string, now: number): Promise<Job> {
     await this.ready();
     const job = await this.transact((db) => this.ops.control.retry(db, jobId, now));
-    if (this.pool) this.wake();
+    if (this.pool) this.wakeups.wake();
     return job;
   }
 
   async setBudget(jobId: string, budgetJson: string | null, now: number): Promise<Job> {
     await this.ready();
     const job = await this.transact((db) => this.ops.control.setBudget(db, jobId, budgetJson, now));
-    if (this.pool) this.wake();
-    if (job.state === 'scheduled') this.signalDue(job.runAt);
+    if (this.pool) this.wakeups.wake();
+    if (job.state === 'scheduled') this.wakeups.signalDue(job.runAt);
     return job;
   }
 
   async redrive(ids: readonly string[] | 'all', now: number): Promise<string[]> {
     await this.ready();
     const moved = await this.transact((db) => this.ops.control.redrive(db, ids, now));
-    if (moved.length && this.pool) this.wake();
+    if (moved.length && this.pool) this.wakeups.wake();
     return moved;
   }
 
-  /** Due signals of this process at once, and of every process through the LISTEN connection. */
   onDue(listener: (signal: DueSignal) => void): () => void {
-    return this.subscribeEverywhere('due', listener, this.listener?.subscribeDue(listener));
-  }
-
-  /** Wakes this process's listeners now and other processes' after the commit. */
-  protected wakeEverywhere(): void {
-    if (!this.pool) return;
-    this.wake();
-    this.notifier?.notify();
+    return this.wakeups.onDue(listener);
   }
 
   onWake(listener: () => void): () => void {
-    return this.subscribeEverywhere('wake', listener, this.listener?.subscribe(listener));
-  }
-
-  /** Listens to this process's `event` and, through `unlistenRemote`, other processes'; the returned call undoes both once. */
-  private subscribeEverywhere<A extends unknown[]>(event: 'due' | 'wake', listener: (...args: A) => void, unlistenRemote: (() => void) | undefined): () => void {
-    this.local.on(event, listener);
-    let subscribed = true;
-    return () => {
-      if (!subscribed) return;
-      subscribed = false;
-      this.local.off(event, listener);
-      unlistenRemote?.();
-    };
+    return this.wakeups.onWake(listener);
   }
 }
 

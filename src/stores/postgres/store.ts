@@ -1,7 +1,7 @@
 import { ValidationError, describeValue } from '../../core/errors.js';
 import { siblingModule } from '../../core/module-url.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from '../../store/schedule-types.js';
-import type { DueSignal, ScheduleOperations, StoreReopenSpec, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities } from '../../store/store.js';
+import type { ScheduleOperations, StoreReopenSpec, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities } from '../../store/store.js';
 import type {
   CheckpointStats,
   FlowChange,
@@ -97,7 +97,7 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     await this.ready();
     await this.transact((db) => this.ops.flow.controlFlow(db, change, now));
     // a resumed queue, a raised limit or a reset breaker may let waiting jobs start
-    this.wakeEverywhere();
+    this.wakeups.wakeEverywhere();
   }
 
   async readFlow(): Promise<FlowSnapshot> {
@@ -115,7 +115,7 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
   async saveSchedule(write: ScheduleWrite, now: number): Promise<ScheduleRecord> {
     await this.ready();
     const saved = await this.transact((db) => this.ops.schedules.saveSchedule(db, write, now));
-    this.wakeEverywhere(); // schedulers re-read the next due time
+    this.wakeups.wakeEverywhere(); // schedulers re-read the next due time
     return saved;
   }
 
@@ -141,14 +141,14 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     const earliest = await schedules.readEarliest(this.db);
     if (!earliest.waiting && (earliest.nextFireAt === null || earliest.nextFireAt > now)) return { fired: [], ...earliest };
     const result = await this.transact((db) => schedules.claimDueSchedules(db, now, limit));
-    if (result.fired.some((f) => f.action === 'enqueued')) this.wakeEverywhere();
+    if (result.fired.some((f) => f.action === 'enqueued')) this.wakeups.wakeEverywhere();
     return result;
   }
 
   async triggerSchedule(id: string, now: number): Promise<ScheduleFire> {
     await this.ready();
     const fire = await this.transact((db) => this.ops.schedules.triggerSchedule(db, id, now));
-    this.wakeEverywhere();
+    this.wakeups.wakeEverywhere();
     return fire;
   }
 
@@ -191,7 +191,7 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError(`expected stageDue limit to be a positive integer, got ${describeValue(limit)}`);
     await this.ready();
     const result = await this.transact((db) => this.ops.stage(db, now, limit));
-    if (result.staged > 0) this.wakeEverywhere();
+    if (result.staged > 0) this.wakeups.wakeEverywhere();
     return result;
   }
 
@@ -205,7 +205,7 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     checkLease(role, holder, 1);
     await this.ready();
     await this.ops.leaders.release(this.db, role, holder);
-    this.local.emit('due', { released: role } satisfies DueSignal);
+    this.wakeups.signalReleased(role);
   }
 
   async listLeaders(): Promise<LeaderRecord[]> {
@@ -224,7 +224,7 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     await this.ready();
     if (entries.length === 0) return;
     await this.ops.feed.append(this.db, entries);
-    if (this.pool) this.wakeEverywhere();
+    if (this.pool) this.wakeups.wakeEverywhere();
     else await this.db.query({ text: "SELECT pg_notify($1, '')", values: [this.names.channel] });
   }
 
