@@ -13,7 +13,30 @@ const UNIT_MS: Record<string, number> = {
 
 const PART = /(\d+(?:\.\d+)?)\s*(ms|sec|min|s|m|h|d|w)/gy;
 
-/** A duration as milliseconds or as text such as `500ms`, `5s`, `1m30s`, `2h`, `7d`. */
+/**
+ * ISO 8601 durations (`PT3H`, `P1DT12H`, `PT0.5S`, `P2W`). Years and months are refused: their
+ * length depends on the calendar, and a timer needs a fixed number of milliseconds.
+ */
+const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const ISO_CALENDAR = /^P(?:\d+(?:\.\d+)?[YM])/i;
+const ISO_UNITS_MS = [UNIT_MS.w, UNIT_MS.d, UNIT_MS.h, UNIT_MS.m, UNIT_MS.s] as number[];
+
+/** Milliseconds of an ISO 8601 duration, or undefined when `text` is not one. */
+function parseIsoDuration(text: string, field: string, value: string): number | undefined {
+  if (!/^P/i.test(text)) return undefined;
+  if (ISO_CALENDAR.test(text)) {
+    throw new ValidationError(`expected ${field} to be a duration of fixed length (weeks, days, hours, minutes, seconds), got ${describeValue(value)}: years and months vary in length`, { field });
+  }
+  const match = ISO.exec(text);
+  const parts = match?.slice(1) ?? [];
+  // "P" and "PT" alone match the pattern with every part empty: they name no duration.
+  if (!match || parts.every((part) => part === undefined) || /T$/i.test(text)) {
+    throw new ValidationError(`expected ${field} to be a duration like 30s, 1m30s, 500ms or PT3H, got ${describeValue(value)}`, { field });
+  }
+  return Math.round(parts.reduce((total, part, i) => total + (part === undefined ? 0 : Number(part) * (ISO_UNITS_MS[i] as number)), 0));
+}
+
+/** A duration as milliseconds or as text such as `500ms`, `5s`, `1m30s`, `2h`, `7d`, or ISO 8601 `PT3H`. */
 export type Duration = number | string;
 
 /**
@@ -32,6 +55,8 @@ export function parseDuration(value: Duration, field = 'duration'): number {
   }
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text);
+  const iso = parseIsoDuration(text, field, value);
+  if (iso !== undefined) return iso;
   let total = 0;
   let consumed = 0;
   PART.lastIndex = 0;
@@ -40,7 +65,7 @@ export function parseDuration(value: Duration, field = 'duration'): number {
     consumed = PART.lastIndex;
   }
   if (text.length === 0 || consumed !== text.length) {
-    throw new ValidationError(`expected ${field} to be a duration like 30s, 1m30s or 500ms, got ${describeValue(value)}`, { field });
+    throw new ValidationError(`expected ${field} to be a duration like 30s, 1m30s, 500ms or PT3H, got ${describeValue(value)}`, { field });
   }
   return Math.round(total);
 }

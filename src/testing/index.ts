@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { parseDuration, type Duration } from '../core/duration.js';
 import { sqliteStore } from '../stores/sqlite/index.js';
 import { Taskwright, type TaskwrightOptions } from '../runtime/engine.js';
 
@@ -10,8 +11,9 @@ export class FakeClock implements Clock {
     return this.current;
   }
 
-  advance(ms: number): void {
-    this.current += ms;
+  /** Move time forward by a duration: milliseconds, `'5m'`, `'1h30m'` or ISO 8601 `'PT5M'`. */
+  advance(by: Duration): void {
+    this.current += parseDuration(by, 'advance');
   }
 
   set(time: number | Date): void {

@@ -29,7 +29,7 @@ test('numbers and digit-only strings are milliseconds', () => {
 });
 
 test('rejects text that is not a duration, naming the field and the value', () => {
-  const shape = (got: string) => `expected timeout to be a duration like 30s, 1m30s or 500ms, got ${got}`;
+  const shape = (got: string) => `expected timeout to be a duration like 30s, 1m30s, 500ms or PT3H, got ${got}`;
   assertInvalid(() => parseDuration('5 parsecs', 'timeout'), shape('"5 parsecs"'));
   assertInvalid(() => parseDuration('', 'timeout'), shape('""'));
   assertInvalid(() => parseDuration('abc', 'timeout'), shape('"abc"'));
@@ -51,7 +51,7 @@ test('rejects values that are neither numbers nor strings', () => {
 });
 
 test('without a field name the message says "duration"', () => {
-  assertInvalid(() => parseDuration('soon'), 'expected duration to be a duration like 30s, 1m30s or 500ms, got "soon"');
+  assertInvalid(() => parseDuration('soon'), 'expected duration to be a duration like 30s, 1m30s, 500ms or PT3H, got "soon"');
 });
 
 test('the parser keeps no state between calls', () => {
@@ -65,4 +65,31 @@ test('formatDuration picks a readable unit', () => {
   assert.equal(formatDuration(1500), '1.5s');
   assert.equal(formatDuration(90_000), '1.5m');
   assert.equal(formatDuration(7_200_000), '2h');
+});
+
+test('parses ISO 8601 durations of fixed length', () => {
+  const cases: Array<[string, number]> = [
+    ['PT3H', 10_800_000],
+    ['PT90M', 5_400_000],
+    ['PT0.5S', 500],
+    ['P1D', 86_400_000],
+    ['P1DT12H', 129_600_000],
+    ['P2W', 1_209_600_000],
+    ['pt1h30m15s', 5_415_000],
+    ['PT1.5H', 5_400_000],
+  ];
+  for (const [text, ms] of cases) assert.equal(parseDuration(text), ms, text);
+});
+
+test('rejects ISO 8601 durations that are malformed or of calendar length, naming the value', () => {
+  const shape = (got: string) => `expected timeout to be a duration like 30s, 1m30s, 500ms or PT3H, got ${got}`;
+  assertInvalid(() => parseDuration('P', 'timeout'), shape('"P"'));
+  assertInvalid(() => parseDuration('PT', 'timeout'), shape('"PT"'));
+  assertInvalid(() => parseDuration('P1DT', 'timeout'), shape('"P1DT"'));
+  assertInvalid(() => parseDuration('PT5X', 'timeout'), shape('"PT5X"'));
+  assertInvalid(() => parseDuration('PT1S3H', 'timeout'), shape('"PT1S3H"'));
+  const calendar = (got: string) =>
+    `expected timeout to be a duration of fixed length (weeks, days, hours, minutes, seconds), got ${got}: years and months vary in length`;
+  assertInvalid(() => parseDuration('P1Y', 'timeout'), calendar('"P1Y"'));
+  assertInvalid(() => parseDuration('P2M', 'timeout'), calendar('"P2M"'));
 });

@@ -94,7 +94,7 @@ test('queue names are validated', () => {
 test('other fields are validated with the field name in the message', () => {
   assertInvalid(() => compile({ priority: 1.5 }), /^expected priority to be an integer .*, got 1\.5$/);
   assertInvalid(() => compile({ deadLetter: 'yes' as unknown as boolean }), 'expected deadLetter to be a boolean, got "yes"');
-  assertInvalid(() => compile({ delay: '5 parsecs' }), 'expected delay to be a duration like 30s, 1m30s or 500ms, got "5 parsecs"');
+  assertInvalid(() => compile({ delay: '5 parsecs' }), 'expected delay to be a duration like 30s, 1m30s, 500ms or PT3H, got "5 parsecs"');
   assertInvalid(() => compile({ delay: -5 }), 'expected delay to be a non-negative number of milliseconds, got -5');
   assertInvalid(() => compile({ runAt: 'tomorrow' }), /^expected runAt to be a Date, epoch milliseconds or an ISO date, got "tomorrow"$/);
   assertInvalid(() => compile({ timeout: 0 }), 'expected timeout to be a positive duration, got 0');
@@ -124,7 +124,7 @@ test('backoff: bad objects are rejected', () => {
   assertInvalid(() => compile({ backoff: { base: '1s', factor: 2 } as never }), /unknown option "factor"/);
   assertInvalid(() => compile({ backoff: { multiplier: 0.5 } }), /^expected backoff\.multiplier to be .*, got 0\.5$/);
   assertInvalid(() => compile({ backoff: { jitter: 2 } }), /^expected backoff\.jitter to be .*, got 2$/);
-  assertInvalid(() => compile({ backoff: { base: '5 parsecs' } }), 'expected backoff.base to be a duration like 30s, 1m30s or 500ms, got "5 parsecs"');
+  assertInvalid(() => compile({ backoff: { base: '5 parsecs' } }), 'expected backoff.base to be a duration like 30s, 1m30s, 500ms or PT3H, got "5 parsecs"');
   assertInvalid(() => compile({ backoff: { base: '10s', max: '1s' } }), 'expected backoff.max to be at least backoff.base (10000ms), got 1000ms');
   assertInvalid(() => compile({ backoff: 'abc' }), /^expected backoff to be a duration/);
 });

@@ -73,8 +73,8 @@ test('the heartbeat must be shorter than the lease', () => {
 });
 
 test('bad durations are rejected by field name', () => {
-  assertInvalid(() => compileWorkerOptions({ lease: 'abc' }), 'expected lease to be a duration like 30s, 1m30s or 500ms, got "abc"');
-  assertInvalid(() => compileWorkerOptions({ heartbeat: '5 parsecs' }), 'expected heartbeat to be a duration like 30s, 1m30s or 500ms, got "5 parsecs"');
+  assertInvalid(() => compileWorkerOptions({ lease: 'abc' }), 'expected lease to be a duration like 30s, 1m30s, 500ms or PT3H, got "abc"');
+  assertInvalid(() => compileWorkerOptions({ heartbeat: '5 parsecs' }), 'expected heartbeat to be a duration like 30s, 1m30s, 500ms or PT3H, got "5 parsecs"');
   assertInvalid(() => compileWorkerOptions({ grace: -1 }), 'expected grace to be a non-negative number of milliseconds, got -1');
   assertInvalid(() => compileWorkerOptions({ lease: '50ms', heartbeat: '20ms' }), 'expected lease to be at least 100ms, got 50ms');
   assertInvalid(() => compileWorkerOptions({ pollInterval: 0 }), 'expected pollInterval to be at least 1ms, got 0ms');
