@@ -3,6 +3,7 @@ import { ValidationError, describeValue } from '../../core/errors.js';
 import type { SqlQueryOptions, SqlQueryResult } from '../../store/store.js';
 import { inTransaction } from './connection.js';
 import type { SchemaNames } from './sql.js';
+import { assertNoControlStatement, severalStatementsError } from '../../store/sql-statement.js';
 
 /** SQLSTATE classes that mean the statement itself is wrong (syntax, names, types, read-only), not the server. */
 const STATEMENT_ERRORS = /^(42|22|25|0A|23|2B|3F)/;
@@ -53,22 +54,28 @@ export function toPositional(sql: string, params: readonly unknown[] | Record<st
  * SQL nodes' queries against this database, in one transaction whose search_path puts the store's
  * schema first (then public). Read-only mode runs it in a READ ONLY transaction: PostgreSQL
  * rejects any write (also one hidden in a CTE or a function) before it changes anything, and the
- * rejection is reported as invalid input.
+ * rejection is reported as invalid input. The text always goes over the extended protocol, which
+ * takes exactly one statement: the simple protocol (node-pg's choice for a query without
+ * parameters) would run `COMMIT; DELETE ...` as two, the second outside the read-only transaction.
  */
 export function createSqlQuery(pool: pg.Pool, t: SchemaNames) {
   return async (sql: string, params: readonly unknown[] | Record<string, unknown>, options: SqlQueryOptions): Promise<SqlQueryResult> => {
     if (typeof sql !== 'string' || sql.trim() === '') throw new ValidationError(`expected an SQL statement, got ${describeValue(sql)}`);
+    assertNoControlStatement(sql);
     const { text, values } = toPositional(sql, params ?? []);
     try {
       return await inTransaction(pool, async (client) => {
         if (options.readOnly) await client.query('SET TRANSACTION READ ONLY');
         await client.query(`SET LOCAL search_path TO "${t.schema}", public`);
-        const result = await client.query({ text, values });
+        // queryMode is node-pg's (8.12+) switch to the extended protocol; its type declarations lack it.
+        const query: pg.QueryConfig & { queryMode: 'extended' } = { text, values, queryMode: 'extended' };
+        const result = await client.query(query);
         if (result.command === 'SELECT' || (result.fields?.length ?? 0) > 0) return { rows: result.rows.slice(0, options.maxRows), changes: 0 };
         return { rows: [], changes: result.rowCount ?? 0 };
       });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
+      if (code === '42601' && /multiple commands/.test((error as Error).message)) throw severalStatementsError(sql);
       if (typeof code === 'string' && STATEMENT_ERRORS.test(code)) {
         const readOnly = code === '25006';
         throw new ValidationError(

@@ -1,19 +1,23 @@
 import { ValidationError, describeValue } from '../../core/errors.js';
 import type { SqlQueryOptions, SqlQueryResult } from '../../store/store.js';
 import type { SqliteDatabase } from './connection.js';
+import { assertNoControlStatement, severalStatementsError } from '../../store/sql-statement.js';
 
 /**
  * SQL nodes' queries against this database. better-sqlite3 tells from the compiled statement
  * whether it can write (`readonly`), so read-only mode rejects writes before running anything,
- * including writes hidden in a CTE or a PRAGMA with an argument.
+ * including writes hidden in a CTE or a PRAGMA with an argument. SQLite counts BEGIN and COMMIT as
+ * read-only, so transaction control is refused by keyword; `prepare` takes one statement only.
  */
 export function createSqlQuery(db: SqliteDatabase) {
   return (sql: string, params: readonly unknown[] | Record<string, unknown>, options: SqlQueryOptions): SqlQueryResult => {
     if (typeof sql !== 'string' || sql.trim() === '') throw new ValidationError(`expected an SQL statement, got ${describeValue(sql)}`);
+    assertNoControlStatement(sql);
     let statement;
     try {
       statement = db.prepare(sql);
     } catch (error) {
+      if (error instanceof RangeError && /more than one statement/.test(error.message)) throw severalStatementsError(sql);
       throw new ValidationError(`SQL statement does not compile: ${(error as Error).message}`, { sql });
     }
     if (options.readOnly && !statement.readonly) {

@@ -70,5 +70,44 @@ export function runTests(ctx: SuiteContext): void {
       assert.deepEqual((await query('SELECT count(*) AS n, sum(v) AS s FROM conformance_sql', [], ro)).rows, [{ n: 3, s: 6 }]);
       await assert.rejects(query('SELEC nonsense', [], ro), (error: Error & { code?: string }) => error.code === 'invalid_input');
     });
+
+    it('sqlQuery (when capabilities.sqlQuery): one statement per query, no transaction or session control, in either mode', async (store) => {
+      if (!store.capabilities.sqlQuery) {
+        assert.equal(store.capabilities.sqlQuery ?? false, false);
+        return;
+      }
+      await store.migrate();
+      const query = store.sqlQuery!.bind(store);
+      await query('CREATE TABLE conformance_attack (k TEXT)', [], { readOnly: false, maxRows: 1 });
+      await query("INSERT INTO conformance_attack VALUES ('kept')", [], { readOnly: false, maxRows: 1 });
+      const several = /expected one SQL statement per query, got several/;
+      const control = /expected an SQL statement that leaves transactions and session settings alone/;
+      const attacks: Array<[string, RegExp]> = [
+        ['SET TRANSACTION READ WRITE; DELETE FROM conformance_attack', control],
+        ['COMMIT; DELETE FROM conformance_attack', control],
+        ['COMMIT; DROP TABLE conformance_attack', control],
+        ['/* note */ commit; DELETE FROM conformance_attack', control],
+        ['BEGIN', control],
+        ['ROLLBACK', control],
+        ['END', control],
+        ['SAVEPOINT s1', control],
+        ['SELECT 1; DELETE FROM conformance_attack', several],
+        ['SELECT 1; COMMIT; DROP TABLE conformance_attack', several],
+        ["SELECT 1;\n-- trailing\nINSERT INTO conformance_attack VALUES ('x')", several],
+      ];
+      for (const readOnly of [true, false]) {
+        for (const [sql, expected] of attacks) {
+          await assert.rejects(
+            query(sql, [], { readOnly, maxRows: 10 }),
+            (error: Error & { code?: string }) => error.code === 'invalid_input' && expected.test(error.message),
+            `${sql} (readOnly ${readOnly})`,
+          );
+        }
+      }
+      assert.deepEqual((await query('SELECT k FROM conformance_attack', [], { readOnly: true, maxRows: 10 })).rows, [{ k: 'kept' }]);
+      // The store's own connection is left outside any transaction: its next write commits.
+      const [enqueued] = await store.enqueue([job('after-attack')], T0);
+      assert.equal((await store.getJob(enqueued!.id))?.name, 'after-attack');
+    });
   });
 }
