@@ -66,3 +66,4 @@ export type { TriggerInput, WebhookInput } from './core/trigger.js';
 export type { EventMatch, EventEnvelope } from './core/event-match.js';
 export type { TriggerView, SendEventOptions, SendEventResult } from './runtime/triggers.js';
 export type { TriggerOperations, TriggerRecord, TriggerFire, PublishResult, PlannedTriggerJob } from './store/trigger-types.js';
+export { MAX_BACKFILL_DUE_TIMES, type BackfillInput, type BackfillResult } from './runtime/schedule-backfill.js';

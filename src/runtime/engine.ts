@@ -19,6 +19,7 @@ import { endedFromJob, runEndHooks, type EndHookTools } from './end-hooks.js';
 import { createMaintenance, retentionPolicy, type RetentionPolicy } from './maintenance.js';
 import { ScheduleRunner } from './scheduler.js';
 import { ScheduleService, scheduleStore } from './schedules.js';
+import type { BackfillInput, BackfillResult } from './schedule-backfill.js';
 import { TimerService } from './timers.js';
 import { eventDataJson, TriggerService, triggerStore, type SendEventOptions, type SendEventResult, type TriggerView } from './triggers.js';
 import type { TriggerInput } from '../core/trigger.js';
@@ -497,6 +498,17 @@ export class Taskwright {
   /** Enqueue the schedule's job now, outside its cadence (recorded in its history as `triggered`). */
   triggerSchedule(id: string): Promise<ScheduleFire> {
     return this.schedules.trigger(id);
+  }
+
+  /**
+   * Fire the due times of a past range once each: every due time in `[from, to]` (by the
+   * schedule's cron, interval or one-time timing, within its start and end) that has no job yet
+   * gets one now, oldest first; due times that already fired are reported in `existing`. Running
+   * it again adds nothing. Overlap, catch-up and max runs do not apply (as with a manual trigger).
+   * At most 1000 due times per call; `dryRun` lists them without enqueueing.
+   */
+  backfillSchedule(id: string, range: BackfillInput): Promise<BackfillResult> {
+    return this.schedules.backfill(id, range);
   }
 
   /** Delete a schedule and its history; jobs it already fired are kept. */
