@@ -85,7 +85,13 @@ export class TaskwrightServer {
       }),
     );
 
-    this.app = createApp({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: options.logger || null, onServerError: (error) => this.logError(error, 'handling a request') });
+    this.app = createApp({
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      logger: options.logger || null,
+      onServerError: (error) => this.logError(error, 'handling a request'),
+      // no route to ask: reading needs a read token, anything else an admin one
+      authorizeUnrouted: (request) => authorize(authority, request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin', request),
+    });
 
     const routes = [...jobRoutes(engine), ...workflowRoutes(engine, knownWorkflows), ...scheduleRoutes(engine), ...triggerRoutes(engine), ...flowRoutes(engine), ...operationRoutes(engine)];
     this.routes = routes;
