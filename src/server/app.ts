@@ -17,14 +17,19 @@ export function createApp(options: { bodyLimit: number; logger: Logger | null; o
       else logger.info(line, 'request');
     });
   }
-  app.setErrorHandler((error, _request, reply) => {
+  installErrorShape(app, options.onServerError);
+  return app;
+}
+
+/** Taskwright's error body for every failure in `scope` (thrown, framework, unknown route). */
+export function installErrorShape(scope: FastifyInstance, onServerError: (error: unknown) => void): void {
+  scope.setErrorHandler((error, _request, reply) => {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) options.onServerError(error);
+    if (status >= 500) onServerError(error);
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => {
+  scope.setNotFoundHandler((request, reply) => {
     const { status, body } = toErrorResponse(new HttpError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
     return reply.code(status).send(body);
   });
-  return app;
 }
