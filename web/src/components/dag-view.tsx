@@ -46,7 +46,8 @@ export function DagView({ graph, selected, onSelect }: Props) {
           data-step={n.id}
           data-status={n.status}
           transform={`translate(${n.x - NODE_W / 2},${n.y - NODE_H / 2})`}
-          tabIndex={0}
+          // SVG attributes are case-sensitive: tabindex, not tabIndex
+          tabindex={0}
           role="button"
           aria-label={`step ${n.id}: ${n.status}`}
           onClick={() => onSelect(n.id)}
