@@ -5,6 +5,7 @@ import { parseDuration, type Duration } from './duration.js';
 import { ValidationError, describeValue } from './errors.js';
 import { DEFAULT_AGING_STEP_MS, PRIORITY_NAMES, validateFlowKey, type PriorityName } from './flow.js';
 import type { NewJob } from './job.js';
+import { rejectNul, rejectNulInList } from './text.js';
 
 const durationSchema = z.union([z.number(), z.string()]);
 
@@ -168,6 +169,8 @@ export function compileJobOptions(name: string, payload: unknown, options: Enque
   const parsed = enqueueSchema.safeParse(options ?? {});
   if (!parsed.success) throw new ValidationError(zodIssueMessage(parsed.error, options, EXPECTED, 'enqueue options'));
   const opts = parsed.data;
+  rejectNul('idempotencyKey', opts.idempotencyKey);
+  rejectNulInList('tags', opts.tags);
   if (opts.delay !== undefined && opts.runAt !== undefined) {
     throw new ValidationError('expected either delay or runAt, got both');
   }

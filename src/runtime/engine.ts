@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError, describeValue } from '../core/errors.js
 import { compileAging, type Breaker, type BreakerInput, type FlowLimit, type LimitInput } from '../core/flow.js';
 import type { EnqueueResult, Job } from '../core/job.js';
 import { compileJobOptions, type EnqueueOptions } from '../core/options.js';
+import { rejectNul } from '../core/text.js';
 import type { ScheduleInput } from '../core/schedule.js';
 import type { ScheduleFire, ScheduleRecord, Timer, TimerFilter, TimerStats } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
@@ -259,7 +260,8 @@ export class Taskwright {
     return { ...details, steps };
   }
 
-  listJobs(filter: JobFilter = {}): Promise<Job[]> {
+  async listJobs(filter: JobFilter = {}): Promise<Job[]> {
+    for (const field of ['queue', 'name', 'tag', 'before'] as const) rejectNul(field, filter?.[field]);
     return this.store.listJobs(filter);
   }
 
@@ -292,7 +294,8 @@ export class Taskwright {
   }
 
   /** Per job/workflow name: counts by state, mean duration of completed runs, reported tokens and cost. */
-  statsByName(filter: { tag?: string } = {}): Promise<NameStats[]> {
+  async statsByName(filter: { tag?: string } = {}): Promise<NameStats[]> {
+    rejectNul('tag', filter?.tag);
     return this.store.statsByName(filter);
   }
 

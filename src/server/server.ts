@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ValidationError } from '../core/errors.js';
 import type { Taskwright } from '../runtime/engine.js';
@@ -100,14 +100,18 @@ export class TaskwrightServer {
     const routes = [...sessionRoutes(authority), ...jobRoutes(engine), ...bulkRoutes(engine), ...workflowRoutes(engine, knownWorkflows), ...scheduleRoutes(engine), ...flowRoutes(engine), ...operationRoutes(engine)];
     this.routes = routes;
     const document = openApiDocument(routes, { title: 'Taskwright', version: '1' });
-    const onServerError = (error: unknown): void => this.logError(error, 'handling a request');
+    const errorOptions = {
+      onServerError: (error: unknown): void => this.logError(error, 'handling a request'),
+      // no route to ask: reading needs a read token, anything else an admin one
+      authorizeUnrouted: (request: FastifyRequest) => authorize(authority, request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin', request),
+    };
     const prefix = options.prefix ?? '';
     const dashboardDir = options.dashboard === false ? null : (options.dashboard?.dir ?? defaultDashboardDir());
     this.dashboard = dashboardDir !== null;
 
     // Everything lives in one scope under the prefix, so the same routes mount in a user's own Fastify app.
     const mount = async (scope: FastifyInstance): Promise<void> => {
-      if (options.app) installErrorShape(scope, onServerError);
+      if (options.app) installErrorShape(scope, errorOptions);
       registerRoutes(scope, routes, { authority, validateResponses: options.validateResponses ?? false });
       scope.get('/api/openapi.json', async () => document);
       scope.get('/metrics', {
@@ -122,7 +126,7 @@ export class TaskwrightServer {
       });
       if (dashboardDir !== null) registerDashboard(scope, { dir: dashboardDir, basePath: prefix });
     };
-    this.app = options.app ?? createApp({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: options.logger || null, onServerError });
+    this.app = options.app ?? createApp({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: options.logger || null, ...errorOptions });
     void this.app.register(mount, { prefix });
   }
 

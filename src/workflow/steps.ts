@@ -118,8 +118,9 @@ export class StepRunner implements Step {
     await this.ctx.journal.save(started);
     this.recorded.set(id, started);
     this.ctx.emit('step:started', { ...ref, attempt: attempts });
+    let output: T;
     try {
-      const output = await currentStep.run({ stepId: id, usage }, () => fn({ signal: this.signal, attempt: attempts, sql: (q, p, o) => this.ctx.sql(q, p, o) }));
+      output = await currentStep.run({ stepId: id, usage }, () => fn({ signal: this.signal, attempt: attempts, sql: (q, p, o) => this.ctx.sql(q, p, o) }));
       // A step that returns after its run was cancelled or timed out is not recorded as done: it stays
       // running in the journal (shown cancelled), and a rerun or retry runs it again.
       if (this.signal.aborted) throw this.signal.reason;
@@ -129,8 +130,6 @@ export class StepRunner implements Step {
       await this.ctx.journal.save(record);
       this.recorded.set(id, record);
       this.ctx.emit('step:completed', { ...ref, durationMs: (record.finishedAt ?? startedAt) - startedAt });
-      this.checkBudget(`after step "${id}"`, 0);
-      return output;
     } catch (error) {
       if (this.signal.aborted) throw error;
       const now = this.clock.now();
@@ -143,6 +142,10 @@ export class StepRunner implements Step {
       if (attempts < retry.attempts) throw new SnoozeError(parseDuration(retry.backoff ?? 0, `step ${id} retry.backoff`), `step ${id} failed (attempt ${attempts} of ${retry.attempts}), retrying`);
       throw new NonRetryableError(`step ${id} failed after ${attempts} attempts: ${(error as Error)?.message ?? String(error)}`);
     }
+    // Outside the try: a breach stops the run but leaves the step completed with its usage, so a
+    // resumed run neither runs it again nor loses what it spent.
+    this.checkBudget(`after step "${id}"`, 0);
+    return output;
   }
 
   sleep(id: string, duration: Duration): Promise<void> {

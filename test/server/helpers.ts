@@ -8,6 +8,7 @@ import { Taskwright } from '../../dist/index.js';
 import { createServer, type ServerOptions, type TaskwrightServer } from '../../dist/server/index.js';
 import { sqliteStore } from '../../dist/stores/sqlite/index.js';
 import type { JobDefinition } from '../../dist/index.js';
+import type { Store } from '../../dist/store/store.js';
 
 export const HANDLERS_FILE = fileURLToPath(new URL('../fixtures/server-handlers.mjs', import.meta.url));
 const handlersModule = pathToFileURL(HANDLERS_FILE).href;
@@ -41,13 +42,14 @@ export interface Reply {
   headers: Headers;
 }
 
-export async function startHarness(options: Partial<ServerOptions> & { register?: boolean; defaultToken?: string | null } = {}): Promise<Harness> {
+/** `store`: serve this store instead of a fresh SQLite file (the harness closes it). */
+export async function startHarness(options: Partial<ServerOptions> & { register?: boolean; defaultToken?: string | null; store?: Store } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'tw-server-'));
   const dbPath = join(dir, 'tw.db');
-  const engine = new Taskwright({ store: sqliteStore(dbPath) });
+  const engine = new Taskwright({ store: options.store ?? sqliteStore(dbPath) });
   await engine.migrate();
   if (options.register !== false) engine.register(...Object.values((await import(handlersModule)) as Record<string, JobDefinition>));
-  const { register: _r, defaultToken, ...serverOptions } = options;
+  const { register: _r, defaultToken, store: _s, ...serverOptions } = options;
   const server = createServer({ engine, port: 0, tokens: [], validateResponses: true, feedPollMs: 200, ...serverOptions });
   const url = await server.listen();
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<Reply> => {

@@ -69,6 +69,38 @@ test('budget breach with the pause policy parks the run until it is resumed with
   await tw.close();
 });
 
+test('a step whose usage breaches the budget stays completed: after resume it does not run again and every spend counts', async () => {
+  const tw = new Taskwright({ store: place.store() });
+  const effects: string[] = [];
+  let spentTokens = 0;
+  tw.register(
+    defineWorkflow('llm.four', async (_: unknown, step) => {
+      for (const name of ['s1', 's2', 's3', 's4']) {
+        await step.run(name, () => {
+          effects.push(name);
+          spentTokens += 40;
+          step.usage({ tokens: 40 });
+        });
+      }
+      return 'done';
+    }),
+  );
+  const { id } = await tw.enqueue('llm.four', {}, { budget: { tokens: 100, onBreach: 'pause' } });
+  await tw.drain({ timeout: '3s' });
+  const paused = await tw.getJobDetails(id);
+  assert.equal(paused.job.state, 'scheduled');
+  assert.match(paused.transitions.at(-1)?.reason ?? '', /^paused: budget exceeded after step "s3": tokens 120 of 100/);
+  assert.deepEqual(paused.steps.map((s) => `${s.stepId}:${s.status}`), ['s1:completed', 's2:completed', 's3:completed']);
+  await resumeRun(tw, id, { tokens: 1000, onBreach: 'pause' });
+  await tw.drain({ timeout: '5s' });
+  const done = await tw.getJobDetails(id);
+  assert.equal(done.job.state, 'completed');
+  assert.deepEqual(effects, ['s1', 's2', 's3', 's4'], 'the step recorded before the pause ran once');
+  assert.equal(spentTokens, 160);
+  assert.equal(runUsage(done.steps).tokens, spentTokens, 'the reported usage is what the handlers spent');
+  await tw.close();
+});
+
 test('splitBudget shares a budget across children by weight; bad budgets are rejected at enqueue', async () => {
   assert.deepEqual(splitBudget({ tokens: 1000, costUsd: 1, steps: 10, onBreach: 'fail' }, [1, 3]), [
     { tokens: 250, costUsd: 0.25, steps: 2, onBreach: 'fail' },

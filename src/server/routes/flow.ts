@@ -80,7 +80,7 @@ export function flowRoutes(engine: Taskwright): RouteSpec[] {
       method: 'PUT', url: '/api/limits/:key', tag: 'flow control', role: 'admin',
       summary: 'Set the concurrency and/or rate limit of a key (a queue, or a concurrency key); rate as "10/1s" or { count, per }',
       params: LimitParams,
-      body: z.object({ concurrency: z.number().int().nullable().optional(), rate: z.union([z.string().max(50), z.object({ count: z.number(), per: z.union([z.string().max(50), z.number()]) }).strict()]).nullable().optional() }).strict(),
+      body: z.object({ concurrency: z.number().int().nullable().optional(), rate: z.union([z.string().max(50), z.object({ count: z.number(), per: z.union([z.string().max(50), z.number()]) }).strict(), z.null()]).optional() }).strict(),
       responses: { 200: z.object({ limit: LimitSchema }) },
       handler: async ({ params, body }) => ({ status: 200, body: { limit: await engine.setLimit(params.key, body as LimitInput) } }),
     }),
