@@ -17,7 +17,7 @@ export interface JobDefinition<Payload = any, Result = unknown> {
   readonly handler: JobHandler<Payload, Result>;
   readonly defaults: EnqueueOptions;
   /** set for workflow definitions: what the runtime's end hooks need to know about the run */
-  readonly workflow?: { onError?: string; nodes?: readonly string[] };
+  readonly workflow?: { onError?: string; nodes?: readonly string[]; parents?: Readonly<Record<string, readonly string[]>> };
 }
 
 export function defineJob<Payload = unknown, Result = unknown>(

@@ -20,20 +20,7 @@ export interface AppOptions {
  */
 export function createApp(options: AppOptions): FastifyInstance {
   const { bodyLimit, logger } = options;
-  const send = (reply: FastifyReply, error: unknown) => {
-    const { status, body } = toErrorResponse(error);
-    if (status >= 500) options.onServerError(error);
-    return reply.code(status).send(body);
-  };
-  /** An error for a request no route handles: the token's verdict comes first. */
-  const unrouted = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      options.authorizeUnrouted?.(request);
-    } catch (denied) {
-      return send(reply, denied);
-    }
-    return send(reply, error);
-  };
+  const { unrouted } = errorSenders(options);
   const shared = {
     bodyLimit,
     // the router's own rejections (bad percent-escapes, over-long parameters) come here instead of
@@ -63,7 +50,34 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.addHook('onRequest', async () => {
     if (closing) throw new HttpError(503, 'unavailable', 'the server is shutting down; send the request to another instance or retry later');
   });
-  app.setErrorHandler((error, _request, reply) => send(reply, error));
-  app.setNotFoundHandler((request, reply) => unrouted(new HttpError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply));
+  installErrorShape(app, options);
   return app;
+}
+
+function errorSenders(options: Pick<AppOptions, 'onServerError' | 'authorizeUnrouted'>) {
+  const send = (reply: FastifyReply, error: unknown) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) options.onServerError(error);
+    return reply.code(status).send(body);
+  };
+  /** An error for a request no route handles: the token's verdict comes first. */
+  const unrouted = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      options.authorizeUnrouted?.(request);
+    } catch (denied) {
+      return send(reply, denied);
+    }
+    return send(reply, error);
+  };
+  return { send, unrouted };
+}
+
+/**
+ * Taskwright's error body for thrown errors and unknown routes in `scope`: the whole app, or the
+ * scope Taskwright is mounted in inside a user's own app.
+ */
+export function installErrorShape(scope: FastifyInstance, options: Pick<AppOptions, 'onServerError' | 'authorizeUnrouted'>): void {
+  const { send, unrouted } = errorSenders(options);
+  scope.setErrorHandler((error, _request, reply) => send(reply, error));
+  scope.setNotFoundHandler((request, reply) => unrouted(new HttpError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply));
 }

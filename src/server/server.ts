@@ -1,20 +1,23 @@
 import type { AddressInfo } from 'node:net';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ValidationError } from '../core/errors.js';
 import type { Taskwright } from '../runtime/engine.js';
 import { EngineEventStream } from '../telemetry/event-stream.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { bearerToken, checkToken, isLoopbackHost, parseTokenList, TokenAuthority, type ApiToken } from './auth.js';
-import { createApp } from './app.js';
+import { createApp, installErrorShape } from './app.js';
+import { defaultDashboardDir, registerDashboard } from './dashboard.js';
 import { openApiDocument } from './openapi.js';
 import { authorize, registerRoutes } from './register-routes.js';
 import type { RouteSpec } from './route.js';
+import { bulkRoutes } from './routes/bulk.js';
 import { jobRoutes } from './routes/jobs.js';
 import { flowRoutes } from './routes/flow.js';
 import { operationRoutes } from './routes/operations.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { sessionRoutes } from './routes/session.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { WebSocketHub } from './ws-hub.js';
@@ -42,6 +45,15 @@ export interface ServerOptions {
   feedPollMs?: number;
   /** WebSocket clients are pinged this often; one that misses a ping is closed. Default 30s. */
   wsPingMs?: number;
+  /** serve everything under this path, e.g. '/taskwright' (no trailing slash). Default '' (the root). */
+  prefix?: string;
+  /**
+   * Mount into your own Fastify app instead of creating one: the routes, the WebSocket and the
+   * dashboard go under `prefix`; call `start()` for live events and listen on your app yourself.
+   */
+  app?: FastifyInstance;
+  /** the web dashboard at prefix + '/': false to leave it out; `dir` for a build elsewhere. Default: the bundled build. */
+  dashboard?: false | { dir: string };
 }
 
 /** The HTTP server: REST API, WebSocket events, /metrics, health. Create with `createServer`, then `listen()`. */
@@ -51,6 +63,8 @@ export class TaskwrightServer {
   readonly stream: EngineEventStream;
   readonly routes: readonly RouteSpec[];
   readonly authEnabled: boolean;
+  /** whether the dashboard is served (at the prefix + '/') */
+  readonly dashboard: boolean;
   private readonly stops: (() => void)[] = [];
 
   constructor(
@@ -85,41 +99,52 @@ export class TaskwrightServer {
       }),
     );
 
-    this.app = createApp({
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      logger: options.logger || null,
-      onServerError: (error) => this.logError(error, 'handling a request'),
-      // no route to ask: reading needs a read token, anything else an admin one
-      authorizeUnrouted: (request) => authorize(authority, request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin', request),
-    });
-
-    const routes = [...jobRoutes(engine), ...workflowRoutes(engine, knownWorkflows), ...scheduleRoutes(engine), ...triggerRoutes(engine), ...flowRoutes(engine), ...operationRoutes(engine)];
+    const routes = [...sessionRoutes(authority), ...jobRoutes(engine), ...bulkRoutes(engine), ...workflowRoutes(engine, knownWorkflows), ...scheduleRoutes(engine), ...triggerRoutes(engine), ...flowRoutes(engine), ...operationRoutes(engine)];
     this.routes = routes;
     const document = openApiDocument([...routes, hookRouteDoc], { title: 'Taskwright', version: '1' });
-    registerRoutes(this.app, routes, { authority, validateResponses: options.validateResponses ?? false });
-    registerHooks(this.app, engine);
-    this.app.get('/api/openapi.json', async () => document);
-    this.app.get('/metrics', {
-      onRequest: async (request) => authorize(authority, 'read', request),
-      handler: async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-    });
-    void this.app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-    void this.app.register(async (scope) => {
+    const errorOptions = {
+      onServerError: (error: unknown): void => this.logError(error, 'handling a request'),
+      // no route to ask: reading needs a read token, anything else an admin one
+      authorizeUnrouted: (request: FastifyRequest) => authorize(authority, request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin', request),
+    };
+    const prefix = options.prefix ?? '';
+    const dashboardDir = options.dashboard === false ? null : (options.dashboard?.dir ?? defaultDashboardDir());
+    this.dashboard = dashboardDir !== null;
+
+    // Everything lives in one scope under the prefix, so the same routes mount in a user's own Fastify app.
+    const mount = async (scope: FastifyInstance): Promise<void> => {
+      if (options.app) installErrorShape(scope, errorOptions);
+      registerRoutes(scope, routes, { authority, validateResponses: options.validateResponses ?? false });
+      registerHooks(scope, engine);
+      scope.get('/api/openapi.json', async () => document);
+      scope.get('/metrics', {
+        onRequest: async (request) => authorize(authority, 'read', request),
+        handler: async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+      });
+      if (!scope.hasDecorator('websocketServer')) await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
       scope.get('/api/events/ws', { websocket: true }, (socket, request) => {
         const query = request.query as Record<string, unknown>;
         const token = bearerToken(request.headers.authorization) ?? (typeof query.token === 'string' ? query.token : undefined);
         this.hub.accept(socket, token);
       });
-    });
+      if (dashboardDir !== null) registerDashboard(scope, { dir: dashboardDir, basePath: prefix });
+    };
+    this.app = options.app ?? createApp({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: options.logger || null, ...errorOptions });
+    void this.app.register(mount, { prefix });
   }
 
   private logError(error: unknown, during: string): void {
     if (this.options.logger) this.options.logger.error({ err: error }, `error while ${during}`);
   }
 
+  /** Starts the live event stream (listen() does it; call it yourself when mounted in your own app). */
+  async start(): Promise<void> {
+    await this.stream.start();
+  }
+
   /** Starts the event stream and listens; resolves with the URL. */
   async listen(): Promise<string> {
-    await this.stream.start();
+    await this.start();
     await this.app.listen({ host: this.options.host, port: this.options.port });
     return this.url;
   }
@@ -131,12 +156,12 @@ export class TaskwrightServer {
     return `http://${host}:${port}`;
   }
 
-  /** Stops accepting connections and closes WebSocket clients (the engine is left open). */
+  /** Stops accepting connections and closes WebSocket clients (the engine is left open; a mounted server leaves your app open). */
   async close(): Promise<void> {
     this.hub.closeAll();
     this.stream.stop();
     this.stops.forEach((stop) => stop());
-    await this.app.close();
+    if (!this.options.app) await this.app.close();
   }
 }
 
@@ -151,6 +176,9 @@ export function createServer(options: ServerOptions): TaskwrightServer {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ValidationError(`expected port to be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   if (options.bodyLimit !== undefined && (!Number.isInteger(options.bodyLimit) || options.bodyLimit < 1)) {
     throw new ValidationError(`expected bodyLimit to be a positive number of bytes, got ${JSON.stringify(options.bodyLimit)}`);
+  }
+  if (options.prefix !== undefined && !/^(\/[\w.~-]+)+$/.test(options.prefix)) {
+    throw new ValidationError(`expected prefix to be a path like /taskwright (starting with /, no trailing slash), got ${JSON.stringify(options.prefix)}`);
   }
   const tokens = options.tokens
     ? options.tokens.map((t, i) => checkToken(t, `tokens[${i}]`))

@@ -7,12 +7,13 @@ export interface WireEvent {
   [field: string]: unknown;
 }
 
-/** The events that leave the process (feed, WebSocket): job states, log lines, runs and steps, workers. */
+/** The events that leave the process (feed, WebSocket): job states, log lines, runs and steps, workers, schedules, breakers. */
 export const WIRE_EVENTS = [
   'job:enqueued', 'job:started', 'job:completed', 'job:retrying', 'job:failed', 'job:snoozed', 'job:cancelled',
   'job:released', 'job:rescued', 'job:progress', 'job:checkpoint', 'job:log',
   'run:started', 'run:completed', 'run:failed', 'run:cancelled', 'step:started', 'step:completed', 'step:failed',
-  'worker:started', 'worker:stopping', 'worker:stopped', 'worker:error',
+  'worker:started', 'worker:stopping', 'worker:stopped', 'worker:error', 'worker:scaled',
+  'schedule:fired', 'breaker:changed',
 ] as const satisfies readonly EngineEventName[];
 
 /** Results and outputs above this size are replaced by a note: events are signals, not a data channel. */

@@ -22,6 +22,8 @@ export interface WorkflowOptions {
   onError?: string;
   /** the step ids a run will reach, known up front (a DAG's nodes); shown as pending until they start */
   nodes?: readonly string[];
+  /** each node's parents (a DAG's edges), so a dashboard can draw the graph before steps run */
+  parents?: Readonly<Record<string, readonly string[]>>;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -118,5 +120,5 @@ export function defineWorkflow<Input = unknown, Output = unknown>(
     },
     defaults,
   );
-  return { ...definition, workflow: { ...(options.onError && { onError: options.onError }), ...(options.nodes && { nodes: options.nodes }) } };
+  return { ...definition, workflow: { ...(options.onError && { onError: options.onError }), ...(options.nodes && { nodes: options.nodes }), ...(options.parents && { parents: options.parents }) } };
 }

@@ -5,9 +5,9 @@ import { CliSandbox, until } from './cli-helpers.js';
 const box = new CliSandbox();
 after(() => box.cleanup());
 
-test('dev runs the example jobs to the end with visible progress, a summary and tips, and exits 0', async () => {
+test('dev --exit runs the example jobs to the end with visible progress, a summary and tips, and exits 0', async () => {
   const startedAt = Date.now();
-  const dev = box.spawn('dev');
+  const dev = box.spawn('dev', '--exit');
   const code = await dev.exited;
   const { stdout, stderr } = dev.output();
   assert.equal(code, 0, stderr);
@@ -53,6 +53,25 @@ test('dev --keep-running stays up after the examples and stops on SIGINT with ex
     assert.ok(url, 'dev prints the API URL');
     const listed = (await (await fetch(`${url}/api/jobs?queue=quickstart`)).json()) as { jobs: { id: string }[] };
     assert.ok(listed.jobs.some((j) => j.id === id), 'the API lists the job enqueued from the CLI');
+  } finally {
+    dev.child.kill('SIGINT');
+  }
+  assert.equal(await dev.exited, 0);
+});
+
+test('dev with no flags (the README quick start) stays up and serves the dashboard at /', async () => {
+  const dev = box.spawn('dev');
+  try {
+    await until(() => dev.output().stdout.includes('worker keeps running'), 15_000, 'dev to finish the examples');
+    const url = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(dev.output().stdout)?.[1];
+    assert.ok(url, `dev prints the dashboard URL:\n${dev.output().stdout}`);
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /<script type="module" src="assets\/app\.js">/);
+    const bundle = await fetch(`${url}/assets/app.js`);
+    assert.equal(bundle.status, 200);
+    assert.ok((await bundle.text()).length > 10_000, 'the bundled dashboard is served');
   } finally {
     dev.child.kill('SIGINT');
   }

@@ -87,10 +87,11 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
   program
     .command('dev')
     .description('run the engine with example handlers and watch it work (the quick start)')
-    .option('--keep-running', 'keep the worker and the API server running after the examples finish (Ctrl-C to stop)')
+    .option('--keep-running', 'keep the worker (and the server, if any) running after the examples finish (the default while the server runs; Ctrl-C to stop)')
+    .option('--exit', 'exit once the examples finish, even with the server and dashboard running')
     .option('--port <port>', 'port of the API server (a free one when taken)', '7070')
     .option('--no-server', 'do not start the API server')
-    .action(async (flags: { keepRunning?: boolean; port: string; server: boolean }) => {
+    .action(async (flags: { keepRunning?: boolean; exit?: boolean; port: string; server: boolean }) => {
       const port = portFlag(flags.port);
       const store = chooseStore(globals().store);
       const engine = await openEngine(globals());
@@ -111,7 +112,10 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
       const allFinished = whenAllFinished(engine, results.map((r) => r.id));
       const worker = engine.worker({ concurrency: 4, queues: [QUEUE], pollInterval: 250 });
       const server = flags.server ? await startDevServer(engine, port) : null;
-      if (server) say(`API and live events on ${server.url} (try ${server.url}/api/jobs?queue=${QUEUE}); ${authNote(server)}`);
+      if (server) {
+        say(`API and live events on ${server.url} (try ${server.url}/api/jobs?queue=${QUEUE}); ${authNote(server)}`);
+        if (server.dashboard) say(`Dashboard: ${server.url}/ (open it to watch and steer the jobs)`);
+      }
       const stop = async (): Promise<void> => {
         await server?.close();
         await worker.stop(2000);
@@ -147,8 +151,9 @@ export function registerDev(program: Command, globals: () => GlobalOptions): voi
         printNextSteps(storeFlag, results.find((_, i) => devJobs[i]?.name === 'thumbnails.render')?.id);
       }
 
-      if (flags.keepRunning) {
-        say(`worker keeps running on queue ${QUEUE}${server ? `, API on ${server.url}` : ''} (Ctrl-C to stop); try: npx taskwright enqueue greet --payload '{"name":"you"}' --queue ${QUEUE}${storeFlag}`);
+      // with the server up, dev stays so the dashboard has something live to show
+      if (flags.keepRunning || (server && !flags.exit)) {
+        say(`worker keeps running on queue ${QUEUE}${server ? `, API on ${server.url}${server.dashboard ? `, dashboard on ${server.url}/` : ''}` : ''} (Ctrl-C to stop); try: npx taskwright enqueue greet --payload '{"name":"you"}' --queue ${QUEUE}${storeFlag}`);
         return;
       }
       await stop();

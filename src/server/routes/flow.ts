@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LimitInput } from '../../core/flow.js';
 import type { Taskwright } from '../../runtime/engine.js';
 import { defineRoute, type RouteSpec } from '../route.js';
 import { NAME, NoBody } from '../schemas/common.js';
@@ -16,6 +17,7 @@ const BreakerSchema = z
   .passthrough()
   .meta({ id: 'Breaker' });
 const LimitSchema = z.object({ key: z.string(), concurrency: z.number().nullable(), rate: z.object({ count: z.number(), intervalMs: z.number() }).nullable() }).meta({ id: 'Limit' });
+const LimitParams = z.object({ key: z.string().min(1).max(200) }).strict();
 const QueueParams = z.object({ queue: NAME.meta({ description: 'queue name' }) }).strict();
 
 /** Queues (list, pause, resume), the worker registry and elected leaders, circuit breakers and limits. */
@@ -73,6 +75,24 @@ export function flowRoutes(engine: Taskwright): RouteSpec[] {
       summary: 'Concurrency and rate limits per key',
       responses: { 200: z.object({ limits: z.array(LimitSchema) }) },
       handler: async () => ({ status: 200, body: { limits: await engine.listLimits() } }),
+    }),
+    defineRoute({
+      method: 'PUT', url: '/api/limits/:key', tag: 'flow control', role: 'admin',
+      summary: 'Set the concurrency and/or rate limit of a key (a queue, or a concurrency key); rate as "10/1s" or { count, per }',
+      params: LimitParams,
+      body: z.object({ concurrency: z.number().int().nullable().optional(), rate: z.union([z.string().max(50), z.object({ count: z.number(), per: z.union([z.string().max(50), z.number()]) }).strict(), z.null()]).optional() }).strict(),
+      responses: { 200: z.object({ limit: LimitSchema }) },
+      handler: async ({ params, body }) => ({ status: 200, body: { limit: await engine.setLimit(params.key, body as LimitInput) } }),
+    }),
+    defineRoute({
+      method: 'DELETE', url: '/api/limits/:key', tag: 'flow control', role: 'admin',
+      summary: 'Remove the limits of a key',
+      params: LimitParams, body: NoBody,
+      responses: { 200: z.object({ deleted: z.string() }) },
+      handler: async ({ params }) => {
+        await engine.deleteLimit(params.key);
+        return { status: 200, body: { deleted: params.key } };
+      },
     }),
   ];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { BudgetInput } from '../../core/budget.js';
 import type { Taskwright } from '../../runtime/engine.js';
-import { cancelRun, rerunFrom } from '../../workflow/runs.js';
+import { cancelRun, rerunFrom, resumeRun } from '../../workflow/runs.js';
 import { getRun, RUN_STATUSES } from '../../workflow/run-view.js';
 import { pageRuns } from '../run-pages.js';
 import { HttpError } from '../http-error.js';
@@ -75,7 +76,9 @@ export function workflowRoutes(engine: Taskwright, known: KnownWorkflows): Route
       responses: { 200: RunSchema },
       handler: async ({ params }) => {
         const { logs: _logs, ...run } = await getRun(engine, params.id);
-        return { status: 200, body: { ...run, cost: run.usage.costUsd } };
+        const parents = engine.getDefinition(run.workflow)?.workflow?.parents;
+        const graph = parents ? Object.entries(parents).map(([id, of]) => ({ id, parents: [...of] })) : null;
+        return { status: 200, body: { ...run, cost: run.usage.costUsd, graph } };
       },
     }),
     defineRoute({
@@ -107,6 +110,13 @@ export function workflowRoutes(engine: Taskwright, known: KnownWorkflows): Route
         const job = await rerunFrom(engine, params.id, body.fromStep);
         return { status: 202, body: { executionId: job.id, rerunOf: params.id, fromStep: body.fromStep } };
       },
+    }),
+    defineRoute({
+      method: 'POST', url: '/api/executions/:id/resume', tag: 'executions', role: 'admin',
+      summary: 'Give a run a new budget; a run paused by a budget breach resumes now',
+      params: IdParams, body: z.object({ budget: EnqueueOptionsSchema.shape.budget.unwrap() }).strict(), errors: [404, 409],
+      responses: { 200: z.object({ execution: JobSchema }) },
+      handler: async ({ params, body }) => ({ status: 200, body: { execution: await resumeRun(engine, params.id, body.budget as BudgetInput) } }),
     }),
     defineRoute({
       method: 'POST', url: '/api/events', tag: 'executions', role: 'admin',

@@ -43,5 +43,9 @@ export const RunSchema = z
     usage: z.object({ tokens: z.number(), costUsd: z.number(), steps: z.number(), wallTimeMs: z.number() }),
     cost: z.number().meta({ description: 'usage.costUsd: what the steps reported spending, in USD' }),
     budget: z.record(z.string(), z.unknown()).nullable(),
+    graph: z
+      .array(z.object({ id: z.string(), parents: z.array(z.string()) }))
+      .nullable()
+      .meta({ description: "the DAG's nodes and their parents, when this server has the workflow's definition; null otherwise" }),
   })
   .meta({ id: 'Execution' });

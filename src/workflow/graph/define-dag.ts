@@ -59,5 +59,5 @@ export function dagDefinition<Input>(
 ): JobDefinition<Input, DagResult> {
   const order = validateGraph(name, nodes);
   const frozen = [...nodes];
-  return defineWorkflow<Input, DagResult>(name, (input, step) => executeGraph(frozen, order, input, step), defaults, { strictOrder: false, nodes: order, ...options });
+  return defineWorkflow<Input, DagResult>(name, (input, step) => executeGraph(frozen, order, input, step), defaults, { strictOrder: false, nodes: order, parents: Object.fromEntries(frozen.map((n) => [n.id, [...new Set([...n.parents, ...(n.when ? [n.when.node] : [])])]])), ...options });
 }
