@@ -62,3 +62,8 @@ export { onJobEnded, type EndedJob, type EndHook } from './runtime/end-hooks.js'
 export { sqlNode, type SqlNodeConfig, type SqlConnection } from './workflow/graph/sql-node.js';
 export { outputValidator, type JsonSchema } from './workflow/output-schema.js';
 export type { SqlQueryOptions, SqlQueryResult } from './store/store.js';
+export type { TriggerInput, WebhookInput } from './core/trigger.js';
+export type { EventMatch, EventEnvelope } from './core/event-match.js';
+export type { TriggerView, SendEventOptions, SendEventResult } from './runtime/triggers.js';
+export type { TriggerOperations, TriggerRecord, TriggerFire, PublishResult, PlannedTriggerJob } from './store/trigger-types.js';
+export { MAX_BACKFILL_DUE_TIMES, type BackfillInput, type BackfillResult } from './runtime/schedule-backfill.js';

@@ -13,6 +13,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSchedules } from './commands/schedules.js';
 import { registerStats } from './commands/stats.js';
 import { registerTimers } from './commands/timers.js';
+import { registerTriggers } from './commands/triggers.js';
 import { registerWorker } from './commands/worker.js';
 import { registerBreakers } from './commands/breakers.js';
 import { registerLimits } from './commands/limits.js';
@@ -36,7 +37,7 @@ const program = new Command('taskwright')
   .addHelpText('after', '\nNew here? Run `taskwright dev` to watch example jobs run.');
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents, registerRuns, registerQueues, registerLimits, registerBreakers, registerWorkers, registerSchedules, registerTimers, registerServe]) {
+for (const register of [registerDev, registerWorker, registerEnqueue, registerJobs, registerDlq, registerStats, registerMigrate, registerEvents, registerRuns, registerQueues, registerLimits, registerBreakers, registerWorkers, registerSchedules, registerTimers, registerTriggers, registerServe]) {
   register(program, globals);
 }
 

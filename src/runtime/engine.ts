@@ -20,7 +20,11 @@ import { endedFromJob, runEndHooks, type EndHookTools } from './end-hooks.js';
 import { createMaintenance, retentionPolicy, type RetentionPolicy } from './maintenance.js';
 import { ScheduleRunner } from './scheduler.js';
 import { ScheduleService, scheduleStore } from './schedules.js';
+import type { BackfillInput, BackfillResult } from './schedule-backfill.js';
 import { TimerService } from './timers.js';
+import { eventDataJson, TriggerService, triggerStore, type SendEventOptions, type SendEventResult, type TriggerView } from './triggers.js';
+import type { TriggerInput } from '../core/trigger.js';
+import type { TriggerFire } from '../store/trigger-types.js';
 import { compileWorkerOptions, type WorkerOptions } from './worker-options.js';
 import { Worker } from './worker.js';
 import { drainWith } from './drain.js';
@@ -82,6 +86,7 @@ export class Taskwright {
   private readonly flow: ReturnType<typeof createFlowAdmin>;
   private readonly schedules: ScheduleService;
   private readonly timers: TimerService;
+  private readonly triggers: TriggerService;
   private runner: ScheduleRunner | null = null;
   private readonly endTools: EndHookTools;
   private readonly duties: LeaderDuties;
@@ -104,6 +109,7 @@ export class Taskwright {
     this.flow = createFlowAdmin(this.store, this.clock);
     this.schedules = new ScheduleService(this.store, this.clock, (name) => this.registry.get(name)?.defaults);
     this.timers = new TimerService(this.store, this.clock);
+    this.triggers = new TriggerService(this.store, this.clock, this.events, (name) => this.registry.get(name)?.defaults);
     this.duties = new LeaderDuties(this.store, this.clock, this.events, this.instanceId, leaderLeaseMs(options.leaderLease), () => this.runner?.wake());
   }
 
@@ -303,20 +309,67 @@ export class Taskwright {
     return this.store.checkpointStats();
   }
 
-  /** Send an event to workflow runs waiting for it (`step.waitForEvent`). */
-  async sendEvent(name: string, data: unknown = null): Promise<{ eventId: string; woken: number }> {
+  /**
+   * Send an event: runs waiting for it (`step.waitForEvent`) wake, and every trigger of its name
+   * whose match holds starts its job or run, in one store transaction with the event. With
+   * `options.id` (the event's own id) the send is idempotent across processes: a second send of
+   * that id changes nothing and answers with the first one's outcome.
+   */
+  async sendEvent(name: string, data: unknown = null, options: SendEventOptions = {}): Promise<SendEventResult> {
+    if (this.store.capabilities.triggers) return this.triggers.publish(name, data, options);
     if (typeof name !== 'string' || !/^[\w.:/-]{1,200}$/.test(name)) {
       throw new ValidationError(`expected event name to be 1 to 200 letters, digits or _ . : / -, got ${describeValue(name)}`);
     }
-    let dataJson: string | undefined;
-    try {
-      dataJson = JSON.stringify(data);
-    } catch {
-      dataJson = undefined;
-    }
-    if (dataJson === undefined) throw new ValidationError(`expected event data to be JSON-serializable, got ${describeValue(data)}`);
+    const dataJson = eventDataJson(data);
+    // an id promises idempotency, which only a store with triggers keeps
+    if (options?.id !== undefined) triggerStore(this.store);
     const { event, woken } = await this.store.sendEvent(name, dataJson, this.clock.now());
-    return { eventId: event.id, woken };
+    return { eventId: event.id, key: null, deduplicated: false, woken, started: [] };
+  }
+
+  // --- event triggers (capability `triggers`)
+
+  /**
+   * Create a trigger: every event of `input.event` whose data matches `input.match` starts the
+   * job (or workflow run), with a payload mapped from the event, once per event id:
+   *
+   * ```ts
+   * await tw.createTrigger('paid-to-invoice', { event: 'order.paid', match: { currency: { $in: ['EUR', 'USD'] } }, workflow: 'invoice', payload: { orderId: '$.data.id' } });
+   * await tw.sendEvent('order.paid', { id: 'o-1', currency: 'EUR' }, { id: 'evt-778' }); // starts one run, even if sent twice
+   * ```
+   *
+   * With `webhook: { secret }` the trigger also answers `POST /api/hooks/:id` (see docs/triggers-and-webhooks.md).
+   */
+  createTrigger(id: string, input: TriggerInput, options: { replace?: boolean; paused?: boolean } = {}): Promise<TriggerView> {
+    return this.triggers.create(id, input, options);
+  }
+
+  /** Stop starting jobs until resumed (events sent meanwhile do not start it later). */
+  pauseTrigger(id: string): Promise<TriggerView> {
+    return this.triggers.setPaused(id, true);
+  }
+
+  resumeTrigger(id: string): Promise<TriggerView> {
+    return this.triggers.setPaused(id, false);
+  }
+
+  /** Delete a trigger and its fire history; jobs it started are kept. */
+  deleteTrigger(id: string): Promise<void> {
+    return this.triggers.delete(id);
+  }
+
+  /** A trigger with the jobs it started, newest first. */
+  getTrigger(id: string, historyLimit = 50): Promise<{ trigger: TriggerView; fires: TriggerFire[] }> {
+    return this.triggers.get(id, historyLimit);
+  }
+
+  listTriggers(): Promise<TriggerView[]> {
+    return this.triggers.list();
+  }
+
+  /** @internal The trigger service, for the webhook route (it needs the stored secret). */
+  get triggerService(): TriggerService {
+    return this.triggers;
   }
 
   // --- flow control: limits, queues, breakers, workers (enforced by the store across processes)
@@ -448,6 +501,17 @@ export class Taskwright {
   /** Enqueue the schedule's job now, outside its cadence (recorded in its history as `triggered`). */
   triggerSchedule(id: string): Promise<ScheduleFire> {
     return this.schedules.trigger(id);
+  }
+
+  /**
+   * Fire the due times of a past range once each: every due time in `[from, to]` (by the
+   * schedule's cron, interval or one-time timing, within its start and end) that has no job yet
+   * gets one now, oldest first; due times that already fired are reported in `existing`. Running
+   * it again adds nothing. Overlap, catch-up and max runs do not apply (as with a manual trigger).
+   * At most 1000 due times per call; `dryRun` lists them without enqueueing.
+   */
+  backfillSchedule(id: string, range: BackfillInput): Promise<BackfillResult> {
+    return this.schedules.backfill(id, range);
   }
 
   /** Delete a schedule and its history; jobs it already fired are kept. */

@@ -5,6 +5,8 @@ import { compileSchedule, definitionOf, validateScheduleId, type ScheduleDefinit
 import { firstDueTime } from '../core/schedule-plan.js';
 import type { ScheduleOperations, Store } from '../store/store.js';
 import type { ScheduleFire, ScheduleRecord } from '../store/schedule-types.js';
+import { HISTORY_KEPT } from '../store/schedule-rows.js';
+import { backfillJob, backfillRange, dueTimesIn, firedDueTimes, type BackfillInput, type BackfillResult } from './schedule-backfill.js';
 
 /** The store's schedule operations, or an error saying this store has none. */
 export function scheduleStore(store: Store): ScheduleOperations {
@@ -102,6 +104,32 @@ export class ScheduleService {
   async trigger(id: string): Promise<ScheduleFire> {
     validateScheduleId(id);
     return this.ops.triggerSchedule(id, this.clock.now());
+  }
+
+  /**
+   * Fire every due time of a past range that has no job yet, oldest first, in one enqueue: a due
+   * time that fired (on time, by catch-up or by an earlier backfill) is left as it is.
+   */
+  async backfill(id: string, input: BackfillInput): Promise<BackfillResult> {
+    const schedule = await this.load(id);
+    const now = this.clock.now();
+    const { from, to, dryRun } = backfillRange(input, now);
+    const dueTimes = dueTimesIn(schedule, from, to);
+    const history = firedDueTimes(await this.ops.listScheduleFires(id, HISTORY_KEPT));
+    const existing: BackfillResult['existing'] = [];
+    const missing: number[] = [];
+    for (const dueAt of dueTimes) {
+      if (history.has(dueAt)) existing.push({ dueAt, jobId: history.get(dueAt) ?? null });
+      else missing.push(dueAt);
+    }
+    const enqueued: BackfillResult['enqueued'] = [];
+    if (!dryRun && missing.length > 0) {
+      // the key of each due time is the on-time fire's: a job already holding it is returned instead
+      const results = await this.store.enqueue(missing.map((dueAt) => backfillJob(schedule, dueAt, now)), now);
+      results.forEach((result, i) => (result.deduplicated ? existing : enqueued).push({ dueAt: missing[i] as number, jobId: result.id }));
+      existing.sort((a, b) => a.dueAt - b.dueAt);
+    }
+    return { scheduleId: id, from, to, dryRun, dueTimes, enqueued, existing };
   }
 
   async delete(id: string): Promise<void> {

@@ -19,7 +19,7 @@ export class HttpError extends Error {
   }
 }
 
-const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, not_found: 404, conflict: 409 };
+const STATUS_BY_CODE: Record<string, number> = { invalid_input: 400, not_found: 404, conflict: 409, unsupported: 501 };
 
 /** Fastify's own errors (body parsing, limits) by their code: our status and code. */
 const FRAMEWORK_ERRORS: Record<string, [status: number, code: string, expected?: string]> = {

@@ -7,3 +7,4 @@ export { activeTraceParent, contextFromTraceParent } from '../telemetry/trace-co
 export { createMetrics, type MetricsSources } from '../telemetry/metrics.js';
 export { attachLogger, createLogger } from '../telemetry/logger.js';
 export { EngineEventStream, type EventStreamOptions } from '../telemetry/event-stream.js';
+export { signHook } from './hook-signature.js';

@@ -15,8 +15,10 @@ import { jobRoutes } from './routes/jobs.js';
 import { flowRoutes } from './routes/flow.js';
 import { operationRoutes } from './routes/operations.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { triggerRoutes } from './routes/triggers.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { WebSocketHub } from './ws-hub.js';
+import { hookRouteDoc, registerHooks } from './hooks.js';
 
 export interface ServerOptions {
   engine: Taskwright;
@@ -91,10 +93,11 @@ export class TaskwrightServer {
       authorizeUnrouted: (request) => authorize(authority, request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin', request),
     });
 
-    const routes = [...jobRoutes(engine), ...workflowRoutes(engine, knownWorkflows), ...scheduleRoutes(engine), ...flowRoutes(engine), ...operationRoutes(engine)];
+    const routes = [...jobRoutes(engine), ...workflowRoutes(engine, knownWorkflows), ...scheduleRoutes(engine), ...triggerRoutes(engine), ...flowRoutes(engine), ...operationRoutes(engine)];
     this.routes = routes;
-    const document = openApiDocument(routes, { title: 'Taskwright', version: '1' });
+    const document = openApiDocument([...routes, hookRouteDoc], { title: 'Taskwright', version: '1' });
     registerRoutes(this.app, routes, { authority, validateResponses: options.validateResponses ?? false });
+    registerHooks(this.app, engine);
     this.app.get('/api/openapi.json', async () => document);
     this.app.get('/metrics', {
       onRequest: async (request) => authorize(authority, 'read', request),

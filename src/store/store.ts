@@ -1,5 +1,6 @@
 import type { EnqueueResult, NewJob } from '../core/job.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from './schedule-types.js';
+import type { TriggerOperations } from './trigger-types.js';
 import type {
   CancelResult,
   CheckpointStats,
@@ -48,6 +49,8 @@ export interface StoreCapabilities {
   workerRegistry?: boolean;
   /** the store implements `ScheduleOperations` (schedules and the timer views) */
   schedules?: boolean;
+  /** the store implements `TriggerOperations` (event triggers and idempotent event publishing, trigger-types.ts) */
+  triggers?: boolean;
   /** `sqlQuery` is implemented: SQL DAG nodes may query the store's own database */
   sqlQuery?: boolean;
   /**
@@ -121,7 +124,7 @@ export interface SqlQueryResult {
  * Stores never log, and job state never depends on the store's clock: callers pass `now` (only the
  * migration ledger stamps its rows with the wall clock).
  */
-export interface Store extends Partial<ScheduleOperations> {
+export interface Store extends Partial<ScheduleOperations>, Partial<TriggerOperations> {
   readonly driver: string;
   readonly capabilities: StoreCapabilities;
 

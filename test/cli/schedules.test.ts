@@ -45,7 +45,7 @@ test('bad input: one line naming the value, exit 2, and no schedule written', ()
     [['schedules', 'create', 'has space', '--every', '1m', '--job', 'a'], /^taskwright: expected schedule id to be .*, got "has space"$/],
     [['schedules', 'create', 's', '--every', '1m', '--job', 'bad name'], /^taskwright: expected job name to be .*, got "bad name"$/],
     [['schedules', 'create', 's', '--every', '1m', '--job', 'a', '--bogus'], /^taskwright: unknown option '--bogus' for 'schedules create'/],
-    [['schedules', 'frob'], /^taskwright: unknown command 'frob' for 'schedules'; expected one of create, update, list, get, pause, resume, trigger, delete$/],
+    [['schedules', 'frob'], /^taskwright: unknown command 'frob' for 'schedules'; expected one of create, update, list, get, backfill, pause, resume, trigger, delete$/],
     [['schedules', 'get', 's', '--limit', 'x'], /^taskwright: expected --limit to be a positive integer, got "x"$/],
     [['timers', 'list', '--kind', 'alarm'], /^taskwright: expected --kind to be one of delay, retry, snooze, sleep, event, timeout, schedule, got "alarm"$/],
     [['timers', 'cancel', 'tomorrow'], /^taskwright: expected a timer id like job:42 or schedule:nightly, got "tomorrow"$/],
@@ -141,4 +141,19 @@ test('taskwright worker fires schedules: an every-1s schedule enqueues jobs the 
   }
   const fires = box.json<{ fires: { action: string }[] }>('schedules', 'get', 'tick').fires;
   assert.ok(fires.length >= 2 && fires.every((f) => f.action === 'enqueued'), JSON.stringify(fires));
+});
+
+test('schedules backfill: each past due time once, a dry run enqueues nothing, bad ranges are one line', () => {
+  const start = '2026-01-05T00:00:00Z';
+  assert.equal(box.run('schedules', 'create', 'bf', '--every', '6h', '--start', start, '--job', 'bf.job', '--overlap', 'allow').code, 0);
+  const dry = box.json<{ dueTimes: number[]; enqueued: unknown[] }>('schedules', 'backfill', 'bf', '--from', start, '--to', '2026-01-05T23:59:59Z', '--dry-run');
+  assert.deepEqual([dry.dueTimes.length, dry.enqueued.length], [4, 0]);
+  const done = box.run('schedules', 'backfill', 'bf', '--from', start, '--to', '2026-01-05T23:59:59Z');
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /^schedule bf: 4 due times from .* to .*; enqueued 4, 0 already fired$/m);
+  const again = box.json<{ enqueued: unknown[]; existing: unknown[] }>('schedules', 'backfill', 'bf', '--from', start, '--to', '2026-01-05T23:59:59Z');
+  assert.deepEqual([again.enqueued.length, again.existing.length], [0, 4]);
+  assertOneLineError(box.run('schedules', 'backfill', 'bf', '--from', start), 2, /^taskwright: expected --from and --to, got no --to$/);
+  assertOneLineError(box.run('schedules', 'backfill', 'bf', '--from', 'last week', '--to', start), 2, /^taskwright: expected --from to be an ISO date .*"last week"$/);
+  assertOneLineError(box.run('schedules', 'backfill', 'bf', '--from', start, '--to', '2099-01-01T00:00:00Z'), 2, /expected to to be at or before now/);
 });

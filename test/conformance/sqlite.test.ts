@@ -78,8 +78,8 @@ describe('sqlite specifics', () => {
     const memory = sqliteStore(':memory:');
     try {
       assert.equal(file.driver, 'sqlite');
-      assert.deepEqual(file.capabilities, { crossProcessWakeups: true, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true });
-      assert.deepEqual(memory.capabilities, { crossProcessWakeups: false, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true });
+      assert.deepEqual(file.capabilities, { crossProcessWakeups: true, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true, triggers: true });
+      assert.deepEqual(memory.capabilities, { crossProcessWakeups: false, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true, triggers: true });
       assert.equal(file.reopenSpec()?.exportName, 'sqliteStore');
       assert.equal(memory.reopenSpec(), null);
     } finally {

@@ -14,7 +14,7 @@
 // reads (getJob, listJobs, stats, pendingCount), prune, wake-ups, workflow (steps, events), feed (event
 // feed, trace context, health).
 // reads (getJob, listJobs, stats, pendingCount), prune, wake-ups, workflow (steps, events),
-// schedules and timers (capability `schedules`), flow (priority aging, fairness, limits, pause,
+// schedules and timers (capability `schedules`), triggers (capability `triggers`), flow (priority aging, fairness, limits, pause,
 // worker tags, breakers, worker registry).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -34,6 +34,7 @@ import { settleTests } from './suite/settle.js';
 import { wakeupTests } from './suite/wakeups.js';
 import { workflowTests } from './suite/workflow.js';
 import { runTests } from './suite/runs.js';
+import { triggerTests } from './suite/triggers.js';
 
 export type { ConformanceOptions } from './suite/harness.js';
 
@@ -69,6 +70,7 @@ export function defineStoreConformance(
     workflowTests(ctx);
     feedTests(ctx);
     scheduleTests(ctx);
+    triggerTests(ctx);
     runTests(ctx);
     flowTests(ctx);
 

@@ -141,7 +141,7 @@ describe('postgres: wake-ups and self-description', { skip }, () => {
     const store = postgresStore({ connectionString: db!.url, schema: 'tw_pg_describe' });
     try {
       assert.equal(store.driver, 'postgres');
-      assert.deepEqual(store.capabilities, { crossProcessWakeups: true, embedded: false, sqlQuery: true, schedules: true, eventFeed: true, workerRegistry: true, flowControl: true, leaderElection: true, stagedByLeader: true });
+      assert.deepEqual(store.capabilities, { crossProcessWakeups: true, embedded: false, sqlQuery: true, schedules: true, eventFeed: true, workerRegistry: true, flowControl: true, leaderElection: true, stagedByLeader: true, triggers: true });
       const spec = store.reopenSpec();
       assert.equal(spec?.exportName, 'postgresStore');
       assert.deepEqual(spec?.options, { connectionString: db!.url, schema: 'tw_pg_describe', poolSize: 1 });

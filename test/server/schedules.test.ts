@@ -64,3 +64,21 @@ test('bad definitions get 400 naming the field; unknown ids 404; nothing changes
   assert.equal(await snapshot(h.engine), before);
   assert.equal(JSON.stringify((await h.call('GET', '/api/schedules')).body), schedulesBefore);
 });
+
+test('backfill over HTTP: 202 with the jobs per due time, 200 for a dry run, 400 naming a bad range, 404 for no schedule', async () => {
+  const from = Date.parse('2026-02-01T00:00:00Z');
+  assert.equal((await h.call('POST', '/api/schedules', { body: { id: 'bf', every: '1h', start: from, job: 'echo', overlap: 'allow' } })).status, 201);
+  const dry = await h.call('POST', '/api/schedules/bf/backfill', { body: { from, to: from + 2 * 3_600_000, dryRun: true } });
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.body.backfill.dueTimes.length, 3);
+  const done = await h.call('POST', '/api/schedules/bf/backfill', { body: { from: '2026-02-01T00:00:00Z', to: '2026-02-01T02:00:00Z' } });
+  assert.equal(done.status, 202, done.text);
+  assert.deepEqual(done.body.backfill.enqueued.map((e: { dueAt: number }) => e.dueAt), [from, from + 3_600_000, from + 2 * 3_600_000]);
+  const again = await h.call('POST', '/api/schedules/bf/backfill', { body: { from, to: from + 2 * 3_600_000 } });
+  assert.deepEqual([again.body.backfill.enqueued.length, again.body.backfill.existing.length], [0, 3]);
+  const bad = await h.call('POST', '/api/schedules/bf/backfill', { body: { from: 'soon', to: from } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error.message, /expected from to be .*"soon"/);
+  assert.equal((await h.call('POST', '/api/schedules/none/backfill', { body: { from, to: from } })).status, 404);
+  assert.equal((await h.engine.listJobs({ name: 'echo', limit: 100 })).filter((j) => j.idempotencyKey?.startsWith('schedule:bf:')).length, 3);
+});

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
 import { compileSchedule, validateScheduleId } from '../../core/schedule.js';
 import type { Taskwright } from '../../runtime/engine.js';
 import type { ScheduleFire, ScheduleRecord } from '../../store/schedule-types.js';
 import { withEngine, type GlobalOptions } from '../context.js';
 import { formatTime, printJson, printTable } from '../output.js';
-import { positiveInt } from '../parse-flags.js';
+import { isoTime, positiveInt } from '../parse-flags.js';
 import { SCHEDULE_FLAG_HELP, scheduleInputFrom, withFlagNames, type ScheduleFlags } from '../schedule-flags.js';
 
 function timingText(s: ScheduleRecord): string {
@@ -117,6 +118,28 @@ export function registerSchedules(program: Command, globals: () => GlobalOptions
         const { schedule, fires } = await engine.getSchedule(id, limit);
         if (globals().json) printJson({ schedule, fires });
         else printSchedule(schedule, fires);
+      });
+    });
+
+  schedules
+    .command('backfill')
+    .description('fire each due time of a past range that has no job yet (once per due time; again adds nothing)')
+    .argument('<id>', 'schedule id')
+    .option('--from <iso>', 'first instant of the range (inclusive), e.g. 2026-11-01T00:00:00Z')
+    .option('--to <iso>', 'last instant of the range (inclusive), at or before now')
+    .option('--dry-run', 'list the due times without enqueueing')
+    .action(async (id: string, flags: { from?: string; to?: string; dryRun?: boolean }) => {
+      validateScheduleId(id);
+      const from = isoTime('--from', flags.from);
+      const to = isoTime('--to', flags.to);
+      if (from === undefined || to === undefined) throw new ValidationError(`expected --from and --to, got ${from === undefined ? 'no --from' : 'no --to'}`);
+      await run(globals(), async (engine) => {
+        const result = await engine.backfillSchedule(id, { from, to, dryRun: flags.dryRun === true });
+        if (globals().json) return printJson(result);
+        const verb = result.dryRun ? 'would enqueue' : 'enqueued';
+        const count = result.dryRun ? result.dueTimes.length - result.existing.length : result.enqueued.length;
+        process.stdout.write(`schedule ${id}: ${result.dueTimes.length} due time${result.dueTimes.length === 1 ? '' : 's'} from ${formatTime(from)} to ${formatTime(to)}; ${verb} ${count}, ${result.existing.length} already fired\n`);
+        for (const e of result.enqueued) process.stdout.write(`  due ${formatTime(e.dueAt)}  job ${e.jobId}\n`);
       });
     });
 

@@ -41,6 +41,13 @@ const TimerSchema = z
   .object({ id: z.string(), kind: z.string(), fireAt: z.number(), jobId: z.string().nullable(), scheduleId: z.string().nullable(), name: z.string() })
   .passthrough()
   .meta({ id: 'Timer' });
+const BackfillSchema = z
+  .object({
+    scheduleId: z.string(), from: z.number(), to: z.number(), dryRun: z.boolean(), dueTimes: z.array(z.number()),
+    enqueued: z.array(z.object({ dueAt: z.number(), jobId: z.string() })),
+    existing: z.array(z.object({ dueAt: z.number(), jobId: z.string().nullable() })),
+  })
+  .meta({ id: 'ScheduleBackfill' });
 const ScheduleParams = z.object({ id: z.string().regex(/^[\w.:/-]{1,200}$/).meta({ description: 'schedule id' }) }).strict();
 
 /** Schedules CRUD with pause, resume and trigger, and the stored timers. */
@@ -102,6 +109,19 @@ export function scheduleRoutes(engine: Taskwright): RouteSpec[] {
       params: ScheduleParams, body: NoBody, errors: [404],
       responses: { 202: z.object({ fire: FireSchema }) },
       handler: async ({ params }) => ({ status: 202, body: { fire: await engine.triggerSchedule(params.id) } }),
+    }),
+    defineRoute({
+      method: 'POST', url: '/api/schedules/:id/backfill', tag: 'schedules', role: 'admin',
+      summary: 'Fire each due time of a past range [from, to] that has no job yet (once per due time; 202, or 200 for a dry run)',
+      params: ScheduleParams, body: z.object({ from: Time, to: Time, dryRun: z.boolean().optional() }).strict(), errors: [404],
+      responses: {
+        200: z.object({ backfill: BackfillSchema }),
+        202: z.object({ backfill: BackfillSchema }),
+      },
+      handler: async ({ params, body }) => {
+        const backfill = await engine.backfillSchedule(params.id, body);
+        return { status: backfill.dryRun ? 200 : 202, body: { backfill } };
+      },
     }),
     defineRoute({
       method: 'GET', url: '/api/timers', tag: 'timers', role: 'read',

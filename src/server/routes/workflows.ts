@@ -110,10 +110,15 @@ export function workflowRoutes(engine: Taskwright, known: KnownWorkflows): Route
     }),
     defineRoute({
       method: 'POST', url: '/api/events', tag: 'executions', role: 'admin',
-      summary: 'Send an event to the runs waiting for it (step.waitForEvent)',
-      body: z.object({ name: z.string().min(1).max(200).regex(/^[\w.:/-]+$/), data: JsonValue.optional() }).strict(),
-      responses: { 202: z.object({ eventId: z.string(), woken: z.number() }) },
-      handler: async ({ body }) => ({ status: 202, body: await engine.sendEvent(body.name, body.data ?? null) }),
+      summary: 'Send an event: wakes the runs waiting for it and starts every matching trigger (202; with an id, a resend changes nothing)',
+      body: z.object({ name: z.string().min(1).max(200).regex(/^[\w.:/-]+$/), data: JsonValue.optional(), id: z.string().min(1).max(200).optional() }).strict(),
+      responses: {
+        202: z.object({
+          eventId: z.string(), key: z.string().nullable(), deduplicated: z.boolean(), woken: z.number(),
+          started: z.array(z.object({ triggerId: z.string(), jobId: z.string() })),
+        }),
+      },
+      handler: async ({ body }) => ({ status: 202, body: await engine.sendEvent(body.name, body.data ?? null, body.id === undefined ? {} : { id: body.id }) }),
     }),
   ];
 }

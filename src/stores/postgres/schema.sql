@@ -143,7 +143,8 @@ CREATE TABLE taskwright.events (
     id bigint NOT NULL,
     name text NOT NULL,
     data text NOT NULL,
-    created_at bigint NOT NULL
+    created_at bigint NOT NULL,
+    key text
 );
 
 --
@@ -423,6 +424,32 @@ CREATE TABLE taskwright.steps (
 );
 
 --
+-- Name: trigger_fires; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.trigger_fires (
+    trigger_id text NOT NULL,
+    event_key text NOT NULL,
+    event_id bigint NOT NULL,
+    job_id bigint NOT NULL,
+    fired_at bigint NOT NULL
+);
+
+--
+-- Name: triggers; Type: TABLE; Schema: taskwright; Owner: -
+--
+
+CREATE TABLE taskwright.triggers (
+    id text NOT NULL,
+    event text NOT NULL,
+    definition text NOT NULL,
+    input text NOT NULL,
+    paused boolean DEFAULT false NOT NULL,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+);
+
+--
 -- Name: workers; Type: TABLE; Schema: taskwright; Owner: -
 --
 
@@ -541,6 +568,20 @@ ALTER TABLE ONLY taskwright.steps
     ADD CONSTRAINT steps_pkey PRIMARY KEY (job_id, step_id);
 
 --
+-- Name: trigger_fires trigger_fires_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.trigger_fires
+    ADD CONSTRAINT trigger_fires_pkey PRIMARY KEY (trigger_id, event_key);
+
+--
+-- Name: triggers triggers_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
+--
+
+ALTER TABLE ONLY taskwright.triggers
+    ADD CONSTRAINT triggers_pkey PRIMARY KEY (id);
+
+--
 -- Name: workers workers_pkey; Type: CONSTRAINT; Schema: taskwright; Owner: -
 --
 
@@ -552,6 +593,12 @@ ALTER TABLE ONLY taskwright.workers
 --
 
 CREATE INDEX event_waits_event ON taskwright.event_waits USING btree (event);
+
+--
+-- Name: events_key; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE UNIQUE INDEX events_key ON taskwright.events USING btree (key) WHERE (key IS NOT NULL);
 
 --
 -- Name: events_name; Type: INDEX; Schema: taskwright; Owner: -
@@ -654,6 +701,24 @@ CREATE INDEX schedules_due ON taskwright.schedules USING btree (next_fire_at) WH
 --
 
 CREATE INDEX steps_checkpoints ON taskwright.steps USING btree (job_id) WHERE (step_id = '$checkpoint'::text);
+
+--
+-- Name: trigger_fires_event; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX trigger_fires_event ON taskwright.trigger_fires USING btree (event_key);
+
+--
+-- Name: trigger_fires_recent; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX trigger_fires_recent ON taskwright.trigger_fires USING btree (trigger_id, fired_at);
+
+--
+-- Name: triggers_event; Type: INDEX; Schema: taskwright; Owner: -
+--
+
+CREATE INDEX triggers_event ON taskwright.triggers USING btree (event) WHERE (NOT paused);
 
 --
 -- PostgreSQL database dump complete

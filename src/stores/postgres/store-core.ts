@@ -36,14 +36,17 @@ import { schemaNames, type SchemaNames } from './sql.js';
 import { createSteps } from './steps.js';
 import { createSchedules } from './schedules.js';
 import { createTimers } from './timers.js';
+import { createTriggers } from './triggers.js';
 import { Wakeups } from './wakeups.js';
 import { createWorkerRegistry } from './workers.js';
 
 /** The statements of one schema, built once and shared by a store and the views bound to clients. */
 export function createOps(t: SchemaNames) {
   const enqueue = createEnqueue(t, false);
+  const events = createEvents(t);
   return {
     enqueue,
+    triggers: createTriggers(t, enqueue, events),
     schedules: createSchedules(t, enqueue),
     timers: createTimers(t),
     /** the NOTIFY goes with the statement's commit: for views bound to a caller's client, and a lone enqueue (see enqueue) */
@@ -58,7 +61,7 @@ export function createOps(t: SchemaNames) {
     control: createControl(t),
     reads: createReads(t),
     steps: createSteps(t),
-    events: createEvents(t),
+    events,
     feed: createFeed(t),
     workers: createWorkerRegistry(t),
     stage: createStage(t),

@@ -1,6 +1,7 @@
 import { ValidationError, describeValue } from '../../core/errors.js';
 import { siblingModule } from '../../core/module-url.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from '../../store/schedule-types.js';
+import type { PlannedTriggerJob, PublishResult, TriggerFire, TriggerOperations, TriggerRecord, TriggerWrite } from '../../store/trigger-types.js';
 import type { ScheduleOperations, StoreReopenSpec, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities } from '../../store/store.js';
 import type {
   CheckpointStats,
@@ -31,7 +32,7 @@ import { PostgresStoreCore } from './store-core.js';
  * control, schedules and timers, the worker registry, leader election, the event feed, health, SQL
  * queries).
  */
-export class PostgresStore extends PostgresStoreCore implements Store, ScheduleOperations {
+export class PostgresStore extends PostgresStoreCore implements Store, ScheduleOperations, TriggerOperations {
   readonly capabilities: StoreCapabilities = {
     crossProcessWakeups: true,
     embedded: false,
@@ -42,6 +43,7 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
     flowControl: true,
     leaderElection: true,
     stagedByLeader: true,
+    triggers: true,
   };
   private sqlQueryCache: ReturnType<typeof createSqlQuery> | null = null;
 
@@ -165,6 +167,47 @@ export class PostgresStore extends PostgresStoreCore implements Store, ScheduleO
   async timerStats(): Promise<TimerStats> {
     await this.ready();
     return this.ops.timers.timerStats(this.db);
+  }
+
+  // --- event triggers (capabilities.triggers): see triggers.ts
+
+  async saveTrigger(write: TriggerWrite, now: number): Promise<TriggerRecord> {
+    await this.ready();
+    return this.ops.triggers.saveTrigger(this.db, write, now);
+  }
+
+  async getTrigger(id: string): Promise<TriggerRecord | null> {
+    await this.ready();
+    return this.ops.triggers.getTrigger(this.db, id);
+  }
+
+  async listTriggers(filter: { event?: string } = {}): Promise<TriggerRecord[]> {
+    await this.ready();
+    return this.ops.triggers.listTriggers(this.db, filter);
+  }
+
+  async deleteTrigger(id: string): Promise<boolean> {
+    await this.ready();
+    return this.transact((db) => this.ops.triggers.deleteTrigger(db, id));
+  }
+
+  async publishEvent(key: string, name: string, dataJson: string, planned: readonly PlannedTriggerJob[], now: number): Promise<PublishResult> {
+    await this.ready();
+    const result = await this.transact((db) => this.ops.triggers.publishEvent(db, key, name, dataJson, planned, now));
+    if (!this.pool || result.deduplicated) return result;
+    if (result.fires.length > 0) this.wakeups.wakeEverywhere();
+    else if (result.woken > 0) this.wakeups.wake();
+    // runs waiting for the event are due now, and started jobs with a delay later: the stager moves them
+    const started = new Set(result.fires.map((f) => f.triggerId));
+    const delayed = planned.filter((p) => started.has(p.triggerId) && p.job.runAt > now).map((p) => p.job.runAt);
+    if (result.woken > 0) this.wakeups.signalDue(now);
+    if (delayed.length > 0) this.wakeups.signalDue(Math.min(...delayed));
+    return result;
+  }
+
+  async listTriggerFires(triggerId: string, limit: number): Promise<TriggerFire[]> {
+    await this.ready();
+    return this.ops.triggers.listTriggerFires(this.db, triggerId, limit);
   }
 
   // --- worker registry (capabilities.workerRegistry); heartbeats ride on extendLeases (running.ts)

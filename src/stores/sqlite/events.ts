@@ -39,6 +39,8 @@ export function createEvents(db: SqliteDatabase) {
       return id !== null && registerWait.run({ jobId: id, workerId, attempt, stepId, event }).changes === 1;
     },
     sendEvent: (name: string, dataJson: string, now: number) => sendTx.immediate(name, dataJson, now),
+    /** the same, as part of a transaction the caller holds (publishing an event with triggers) */
+    sendInTransaction: (name: string, dataJson: string, now: number) => sendTx(name, dataJson, now),
     listEvents: (name: string, since: number, limit: number): StoredEvent[] => (list.all(name, since, limit) as EventRow[]).map(toEvent),
     /** for pruning */
     clearWaits: (jobId: number) => clearWaits.run(jobId),

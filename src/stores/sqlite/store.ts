@@ -4,6 +4,7 @@ import type { EnqueueResult, NewJob } from '../../core/job.js';
 import { systemClock } from '../../core/clock.js';
 import { siblingModule } from '../../core/module-url.js';
 import type { ClaimSchedulesResult, ScheduleFire, ScheduleRecord, ScheduleWrite, Timer, TimerFilter, TimerStats } from '../../store/schedule-types.js';
+import type { PlannedTriggerJob, PublishResult, TriggerFire, TriggerOperations, TriggerRecord, TriggerWrite } from '../../store/trigger-types.js';
 import type { ScheduleOperations, SqlQueryOptions, SqlQueryResult, Store, StoreCapabilities, StoreReopenSpec } from '../../store/store.js';
 import type {
   CancelResult,
@@ -43,6 +44,7 @@ import { createSchedules } from './schedules.js';
 import { createSettle } from './settle.js';
 import { createSteps } from './steps.js';
 import { createTimers } from './timers.js';
+import { createTriggers } from './triggers.js';
 import { createSqlQuery } from './sql-query.js';
 import { WalWatcher } from './wal-watcher.js';
 
@@ -61,6 +63,7 @@ type Ops = {
   workers: ReturnType<typeof createWorkerRegistry>;
   schedules: ReturnType<typeof createSchedules>;
   timers: ReturnType<typeof createTimers>;
+  triggers: ReturnType<typeof createTriggers>;
   sqlQuery: ReturnType<typeof createSqlQuery>;
 };
 
@@ -68,7 +71,7 @@ type Ops = {
  * The embedded store: one SQLite file in WAL mode shared by any number of processes. Calls are
  * synchronous under the hood (better-sqlite3) and wrapped in promises to honour the contract.
  */
-export class SqliteStore implements Store, ScheduleOperations {
+export class SqliteStore implements Store, ScheduleOperations, TriggerOperations {
   readonly driver = 'sqlite';
   readonly capabilities: StoreCapabilities;
   readonly path: string;
@@ -83,7 +86,7 @@ export class SqliteStore implements Store, ScheduleOperations {
     this.path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
     this.db = openDatabase({ ...options, path: this.path });
     this.walWatcher = this.path === ':memory:' ? null : new WalWatcher(this.path);
-    this.capabilities = { crossProcessWakeups: this.walWatcher !== null, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true };
+    this.capabilities = { crossProcessWakeups: this.walWatcher !== null, embedded: true, sqlQuery: true, schedules: true, flowControl: true, workerRegistry: true, eventFeed: true, triggers: true };
     this.local.setMaxListeners(0);
   }
 
@@ -93,6 +96,7 @@ export class SqliteStore implements Store, ScheduleOperations {
       if (!this.migrated) this.migrateSync();
       const db = this.db;
       const enqueue = createEnqueue(db);
+      const events = createEvents(db);
       this.opsCache = {
         enqueue,
         claim: createClaim(db),
@@ -102,12 +106,13 @@ export class SqliteStore implements Store, ScheduleOperations {
         control: createControl(db),
         reads: createReads(db),
         steps: createSteps(db),
-        events: createEvents(db),
+        events,
         feed: createFeed(db),
         flow: createFlowControl(db),
         workers: createWorkerRegistry(db),
         schedules: createSchedules(db, enqueue),
         timers: createTimers(db),
+        triggers: createTriggers(db, enqueue, events),
         sqlQuery: createSqlQuery(db),
       };
     }
@@ -357,6 +362,34 @@ export class SqliteStore implements Store, ScheduleOperations {
 
   async timerStats(): Promise<TimerStats> {
     return this.ops.timers.timerStats();
+  }
+
+  // --- event triggers (capabilities.triggers)
+
+  async saveTrigger(write: TriggerWrite, now: number): Promise<TriggerRecord> {
+    return this.ops.triggers.saveTrigger(write, now);
+  }
+
+  async getTrigger(id: string): Promise<TriggerRecord | null> {
+    return this.ops.triggers.getTrigger(id);
+  }
+
+  async listTriggers(filter: { event?: string } = {}): Promise<TriggerRecord[]> {
+    return this.ops.triggers.listTriggers(filter);
+  }
+
+  async deleteTrigger(id: string): Promise<boolean> {
+    return this.ops.triggers.deleteTrigger(id);
+  }
+
+  async publishEvent(key: string, name: string, dataJson: string, planned: readonly PlannedTriggerJob[], now: number): Promise<PublishResult> {
+    const result = this.ops.triggers.publishEvent(key, name, dataJson, planned, now);
+    if (result.woken > 0 || (!result.deduplicated && result.fires.length > 0)) this.local.emit('wake');
+    return result;
+  }
+
+  async listTriggerFires(triggerId: string, limit: number): Promise<TriggerFire[]> {
+    return this.ops.triggers.listTriggerFires(triggerId, limit);
   }
 
   async sqlQuery(sql: string, params: readonly unknown[] | Record<string, unknown>, options: SqlQueryOptions): Promise<SqlQueryResult> {
