@@ -12,6 +12,8 @@ export class Connection {
   readonly client: Redis;
   private connected = false;
   private opening: Promise<void> | null = null;
+  /** the socket error behind a failed first connection (connect() itself only says it closed) */
+  private lastError: Error | null = null;
 
   constructor(private readonly options: CompiledRedisOptions) {
     this.client = new Redis(options.url, {
@@ -22,7 +24,7 @@ export class Connection {
       retryStrategy: (times) => (this.connected ? Math.min(50 * times, 1000) : null),
     });
     // errors of a reconnecting client are reported through the commands that wait for it
-    this.client.on('error', () => undefined);
+    this.client.on('error', (error: Error) => (this.lastError = error));
   }
 
   /** Connects (once) and proves the server speaks Redis. */
@@ -43,6 +45,8 @@ export class Connection {
         this.options.connectTimeoutMs,
       );
       timer.unref();
+      // the first connection is never retried: once it ends, fail with the error behind it
+      this.client.once('end', () => reject(this.lastError ?? new Error('Connection is closed.')));
     });
     try {
       if (this.client.status === 'wait' || this.client.status === 'end') await Promise.race([this.client.connect(), timeout]);
@@ -52,7 +56,7 @@ export class Connection {
     } catch (error) {
       this.client.disconnect();
       if (error instanceof StoreError) throw error;
-      throw new StoreError(`cannot reach Redis at ${where}: ${describeFailure(error)}`);
+      throw new StoreError(`cannot reach Redis at ${where}: ${describeFailure(this.lastError ?? error)}`);
     }
   }
 
@@ -74,5 +78,7 @@ function describeFailure(error: unknown): string {
   if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)) return `authentication failed (${message}); check the password in the URL`;
   if (/ECONNREFUSED/.test(message)) return `nothing is listening there (${message})`;
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `the host name does not resolve (${message})`;
+  if (/Unknown RESP type|Protocol error/i.test(message)) return `the server answered in a protocol other than Redis's; is it a Redis port? (${message})`;
+  if (/Connection is closed|ECONNRESET/i.test(message)) return `the server closed the connection without a Redis answer; is it a Redis port? (${message})`;
   return message;
 }
