@@ -20,6 +20,16 @@ export class Keys {
   events = (name: string): string => `${this.base}:events:${name}`;
   queued = (queue: string): string => `${this.base}:queued:${queue}`;
   workerJobs = (workerId: string): string => `${this.base}:wjobs:${workerId}`;
+  breaker = (key: string): string => `${this.base}:breaker:${key}`;
+  get limits(): string {
+    return `${this.base}:limits`;
+  }
+  get paused(): string {
+    return `${this.base}:paused`;
+  }
+  get breakers(): string {
+    return `${this.base}:breakers`;
+  }
   get ids(): string {
     return `${this.base}:ids`;
   }

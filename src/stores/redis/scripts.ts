@@ -7,11 +7,12 @@ export const COMMANDS = [
   'enqueue', 'claim', 'settle', 'settle-and-claim', 'extend-leases', 'save-progress', 'save-step', 'wait-for-event',
   'send-event', 'rescue-expired', 'prune', 'cancel', 'requeue', 'set-budget', 'append-feed', 'trim-feed', 'save-worker',
   'reap-workers', 'acquire-leadership', 'release-leadership', 'list-leaders', 'migrate', 'queue-stats', 'cancellation-requests',
+  'control-flow',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Shared Lua functions prepended to every command (Redis scripts cannot import each other). */
-const PRELUDE = ['lib', 'claim-lib', 'settle-lib'];
+const PRELUDE = ['lib', 'flow-lib', 'claim-lib', 'settle-lib'];
 
 interface Script {
   source: string;
@@ -43,9 +44,11 @@ export type Arg = string | number | Buffer;
 export async function run<T>(client: Redis, command: Command, metaKey: string, args: readonly Arg[]): Promise<T> {
   const script = scripts().get(command) as Script;
   try {
-    return (await client.evalsha(script.sha, 1, metaKey, ...args)) as T;
+    // an array argument is flattened by ioredis (a spread of 100,000s of arguments would overflow the
+    // stack); its typings do not say so, hence the cast
+    return (await client.evalsha(script.sha, 1, metaKey, args as unknown as string)) as T;
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return (await client.eval(script.source, 1, metaKey, ...args)) as T;
+    return (await client.eval(script.source, 1, metaKey, args as unknown as string)) as T;
   }
 }

@@ -3,6 +3,8 @@ import type { EnqueueResult, Job, JobLogEntry, JobState, NewJob } from '../../co
 import { siblingModule } from '../../core/module-url.js';
 import type { DueSignal, Store, StoreCapabilities, StoreReopenSpec } from '../../store/store.js';
 import type {
+  FlowChange,
+  FlowSnapshot,
   CancelResult,
   CheckpointStats,
   ClaimedJob,
@@ -27,6 +29,7 @@ import type {
 } from '../../store/types.js';
 import { Connection } from './connection.js';
 import { Feed } from './feed.js';
+import { breakerChangesFrom, changeKey, flowChangeArgs, readFlow } from './flow.js';
 import { Keys } from './keys.js';
 import { compileRedisOptions, type CompiledRedisOptions, type RedisOptions } from './options.js';
 import { Reads, type StoredStep } from './reads.js';
@@ -54,6 +57,7 @@ export class RedisStore implements Store {
     eventFeed: true,
     workerRegistry: true,
     leaderElection: true,
+    flowControl: true,
   };
   readonly options: CompiledRedisOptions;
   readonly keys: Keys;
@@ -117,24 +121,33 @@ export class RedisStore implements Store {
   // --- worker hot path
 
   private claimArgs(request: ClaimRequest): Arg[] {
-    return [request.workerId, request.limit, request.leaseMs, request.now, ...request.queues];
+    const tags = request.workerTags?.length ? JSON.stringify(request.workerTags) : '';
+    return [request.workerId, request.limit, request.leaseMs, request.now, tags, ...request.queues];
   }
 
   /** Claimed jobs whose checkpoint is gzip bytes get them with one binary read (string replies would mangle them). */
-  private async claimResult(flat: Reply[], nextDue: Reply): Promise<ClaimResult> {
+  private async claimResult(flat: Reply[], nextDue: Reply, changes: Reply): Promise<ClaimResult> {
     const gzipped: ClaimedJob[] = [];
     const jobs = claimedFromReply(flat as (string | number | null)[], gzipped);
     for (const job of gzipped) {
       const bytes = await this.connection.client.hgetBuffer(this.keys.stepGzip(job.id), '$checkpoint');
       if (bytes && job.checkpoint) job.checkpoint = { token: job.checkpoint.token, data: new Uint8Array(bytes), encoding: 'gzip' };
     }
-    return { jobs, nextDueAt: nextDue === null ? null : Number(nextDue) };
+    const result: ClaimResult = { jobs, nextDueAt: nextDue === null ? null : Number(nextDue) };
+    const breakerChanges = breakerChangesFrom(changes);
+    if (breakerChanges.length) result.breakerChanges = breakerChanges;
+    return result;
+  }
+
+  private settleResult(applied: string[], cancelled: string[], changes: Reply): SettleResult {
+    const breakerChanges = breakerChangesFrom(changes);
+    return breakerChanges.length ? { applied, cancelled, breakerChanges } : { applied, cancelled };
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     if (request.limit <= 0 || request.queues.length === 0) return { jobs: [], nextDueAt: null };
-    const [flat, nextDue] = await this.call<[Reply[], Reply]>('claim', this.claimArgs(request));
-    return this.claimResult(flat, nextDue);
+    const [flat, nextDue, changes] = await this.call<[Reply[], Reply, Reply]>('claim', this.claimArgs(request));
+    return this.claimResult(flat, nextDue, changes);
   }
 
   private settleArgs(settlements: readonly Settlement[], now: number): Arg[] {
@@ -145,14 +158,17 @@ export class RedisStore implements Store {
 
   async settle(settlements: readonly Settlement[], now: number): Promise<SettleResult> {
     if (settlements.length === 0) return { applied: [], cancelled: [] };
-    const [applied, cancelled] = await this.call<[string[], string[]]>('settle', this.settleArgs(settlements, now));
-    return { applied, cancelled };
+    const [applied, cancelled, changes] = await this.call<[string[], string[], Reply]>('settle', this.settleArgs(settlements, now));
+    return this.settleResult(applied, cancelled, changes);
   }
 
   async settleAndClaim(settlements: readonly Settlement[], request: ClaimRequest): Promise<{ settled: SettleResult; claim: ClaimResult }> {
     const args = [...this.settleArgs(settlements, request.now), ...this.claimArgs({ ...request, limit: Math.max(0, request.limit) })];
-    const [applied, cancelled, flat, nextDue] = await this.call<[string[], string[], Reply[], Reply]>('settle-and-claim', args);
-    return { settled: { applied, cancelled }, claim: await this.claimResult(flat, nextDue) };
+    const [applied, cancelled, settleChanges, flat, nextDue, claimChanges] = await this.call<[string[], string[], Reply, Reply[], Reply, Reply]>(
+      'settle-and-claim',
+      args,
+    );
+    return { settled: this.settleResult(applied, cancelled, settleChanges), claim: await this.claimResult(flat, nextDue, claimChanges) };
   }
 
   extendLeases(workerId: string, leaseMs: number, now: number): Promise<number> {
@@ -240,6 +256,30 @@ export class RedisStore implements Store {
   async prune(request: PruneRequest): Promise<{ jobs: number }> {
     const jobs = await this.call<number>('prune', [request.completedBefore, request.failedBefore, request.idempotencyBefore, request.limit]);
     return { jobs };
+  }
+
+  // --- flow control
+
+  async controlFlow(change: FlowChange, now: number): Promise<void> {
+    const status = await this.call<string>('control-flow', flowChangeArgs(change, now));
+    if (status === 'not_found') {
+      const what = change.type === 'deleteLimit' ? 'limit' : 'breaker';
+      throw new NotFoundError(`no ${what} with key ${JSON.stringify(changeKey(change))}`, { key: changeKey(change) });
+    }
+    if (change.type === 'resumeQueue' || change.type === 'resetBreaker') this.wakeups.signal();
+  }
+
+  async readFlow(): Promise<FlowSnapshot> {
+    await this.connection.ready();
+    return readFlow(this.connection.client, this.keys);
+  }
+
+  async queueDepth(queues: readonly string[]): Promise<number> {
+    if (queues.length === 0) return 0;
+    await this.connection.ready();
+    const pipeline = this.connection.client.pipeline();
+    for (const queue of queues) pipeline.zcard(this.keys.queued(queue));
+    return ((await pipeline.exec()) ?? []).reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
   }
 
   // --- worker registry

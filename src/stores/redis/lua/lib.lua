@@ -27,6 +27,8 @@ local function leaveIndex(id, q, state, worker)
   if state == 'queued' then redis.call('ZREM', key('queued', q), pad(id))
   elseif state == 'scheduled' then redis.call('ZREM', P .. ':scheduled', id)
   elseif state == 'running' then
+    local ck = redis.call('HGET', jobKey(id), 'ck')
+    if ck then redis.call('HINCRBY', P .. ':running-by', ck, -1) end
     redis.call('ZREM', P .. ':running', id)
     redis.call('ZREM', P .. ':timeouts', id)
     if worker then redis.call('SREM', key('wjobs', worker), id) end

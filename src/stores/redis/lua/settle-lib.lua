@@ -43,10 +43,17 @@ end
 
 -- Applies one outcome, fenced on (id, running, worker, attempt).
 -- Returns 'applied', 'cancelled' (a pending cancel won over an outcome that runs the job again) or false.
+local breakerChanges = {}
 local function settleOne(id, worker, attempt, kind, data, runAt, reason, discard, now)
   local jk = jobKey(id)
-  local f = redis.call('HMGET', jk, 's', 'w', 'a', 'q', 'cr', 'cp', 'ik', 'ok')
+  local f = redis.call('HMGET', jk, 's', 'w', 'a', 'q', 'cr', 'cp', 'ik', 'ok', 'bk')
   if f[1] ~= 'running' or f[2] ~= worker or f[3] ~= attempt then return false end
+  -- successes and failures (retries included) feed the job's breaker; snoozes, releases and cancels do not
+  local change = nil
+  if f[9] and (kind == 'completed' or kind == 'retry' or kind == 'failed' or kind == 'dead') and not ((kind == 'retry') and f[5] == '1') then
+    change = recordBreakerOutcome(f[9], id, kind == 'completed', now)
+  end
+  if change then breakerChanges[#breakerChanges + 1] = change end
   local q, a = f[4], tonumber(f[3])
   if (kind == 'retry' or kind == 'snoozed' or kind == 'released') and f[5] == '1' then
     transition(id, q, 'running', 'cancelled', worker, a, 'cancelled by request', now, now, withLease({ 'fa', fmt(now) }))
@@ -90,7 +97,7 @@ end
 
 -- Applies settlements packed as groups of 8 ARGV fields from `start`: id, worker, attempt, type,
 -- data ('' for none), runAt, reason, discard. Returns applied ids, cancelled ids, whether any
--- job became claimable now.
+-- job became claimable now, and the breaker changes.
 local function settleAll(now, n, start)
   local applied, cancelled = {}, {}
   local ready = false
@@ -104,5 +111,5 @@ local function settleAll(now, n, start)
     if queued then ready = true end
     if result and (ARGV[b + 3] == 'retry' or ARGV[b + 3] == 'snoozed') and tonumber(ARGV[b + 5]) <= now then ready = true end
   end
-  return applied, cancelled, ready
+  return applied, cancelled, ready, breakerChanges
 end
