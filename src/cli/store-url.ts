@@ -26,17 +26,30 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
-const NOT_YET_AVAILABLE = new Set(['redis', 'rediss']);
-
-/** What a store URL opens: an embedded SQLite file (or memory), or a PostgreSQL database and schema. */
-export type StoreSpec = { driver: 'sqlite'; path: string } | { driver: 'postgres'; connectionString: string; schema: string | undefined };
+/** What a store URL opens: an embedded SQLite file (or memory), a PostgreSQL database and schema, or a Redis database and key prefix. */
+export type StoreSpec =
+  | { driver: 'sqlite'; path: string }
+  | { driver: 'postgres'; connectionString: string; schema: string | undefined }
+  | { driver: 'redis'; url: string; prefix: string | undefined };
 
 /**
  * `postgres://` and `postgresql://` URLs open the PostgreSQL store; a `schema` query parameter
  * picks its schema (default `taskwright`) and is removed before the URL reaches the driver.
- * Everything else must be a SQLite location.
+ * `redis://` and `rediss://` URLs open the Redis store; a `prefix` query parameter picks its key
+ * prefix (default `taskwright`). Everything else must be a SQLite location.
  */
 export function parseStoreUrl(choice: StoreChoice): StoreSpec {
+  if (/^rediss?:\/\//i.test(choice.url)) {
+    let url: URL;
+    try {
+      url = new URL(choice.url);
+    } catch {
+      throw new ValidationError(`expected ${choice.source} to be a URL like redis://host:6379/0, got ${JSON.stringify(redactUrl(choice.url))}`);
+    }
+    const prefix = url.searchParams.get('prefix') ?? undefined;
+    url.searchParams.delete('prefix');
+    return { driver: 'redis', url: url.toString(), prefix };
+  }
   if (/^postgres(ql)?:\/\//i.test(choice.url)) {
     let url: URL;
     try {
@@ -58,14 +71,8 @@ export function sqlitePathOf(choice: StoreChoice): string {
   const prefixed = /^sqlite:(?:\/\/)?(.+)$/i.exec(url);
   const path = prefixed ? (prefixed[1] as string) : /^[^:]+\.(db|sqlite|sqlite3)$/i.test(url) ? url : undefined;
   if (path !== undefined) return resolve(path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path);
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme !== undefined && NOT_YET_AVAILABLE.has(scheme)) {
-    throw new ValidationError(
-      `the ${scheme} store driver is not available yet; use sqlite:PATH or postgres://... (got ${source} ${JSON.stringify(redactUrl(url))})`,
-    );
-  }
   throw new ValidationError(
-    `expected ${source === 'default' ? 'the store' : source} to be sqlite:PATH, sqlite::memory:, a path ending in .db or .sqlite, or postgres://user@host:5432/db, got ${JSON.stringify(redactUrl(url))}`,
+    `expected ${source === 'default' ? 'the store' : source} to be sqlite:PATH, sqlite::memory:, a path ending in .db or .sqlite, or postgres://user@host:5432/db or redis://host:6379/0, got ${JSON.stringify(redactUrl(url))}`,
   );
 }
 
@@ -83,10 +90,14 @@ function ensureParentDirectory(path: string): void {
 
 /**
  * Opens the chosen store. Only the CLI (and user code) picks a driver; the runtime receives a
- * Store. The PostgreSQL driver (and its client library) is loaded only when a postgres URL is used.
+ * Store. The PostgreSQL and Redis drivers (and their client libraries) load only when their URL is used.
  */
 export async function openStore(choice: StoreChoice): Promise<Store> {
   const spec = parseStoreUrl(choice);
+  if (spec.driver === 'redis') {
+    const { redisStore } = await import('../stores/redis/index.js');
+    return redisStore({ url: spec.url, ...(spec.prefix === undefined ? {} : { prefix: spec.prefix }) });
+  }
   if (spec.driver === 'postgres') {
     const { postgresStore } = await import('../stores/postgres/index.js');
     return postgresStore({ connectionString: spec.connectionString, ...(spec.schema === undefined ? {} : { schema: spec.schema }) });

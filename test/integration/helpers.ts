@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Taskwright, type Job, type WorkerOptions } from '../../dist/index.js';
-import { StorePlace, openSpec, type StoreSpec } from '../support/test-store.js';
+import { StorePlace, openSpec, type StoreSpec, type TestDriver } from '../support/test-store.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/worker.mjs', import.meta.url));
 
@@ -146,7 +146,7 @@ export class Harness {
   private readonly engines: Taskwright[] = [];
 
   /** `driver` and `pgUrl` pin the store (default: TW_TEST_STORE and the test server). */
-  constructor(name: string, driver?: 'sqlite' | 'postgres', pgUrl?: string) {
+  constructor(name: string, driver?: TestDriver, pgUrl?: string) {
     this.place = new StorePlace(`it-${name}`, driver, pgUrl);
     this.dir = this.place.dir;
     this.store = this.place.fresh();
