@@ -50,7 +50,7 @@ const literal = (value) => {
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
   return String(value);
 };
-const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[], int';
+const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[]';
 const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[], boolean[]';
 await client.query(`PREPARE claim_statement(${CLAIM_TYPES}) AS WITH ${claimCtes(names)} ${claimSelect()}`);
 await client.query(`PREPARE settle_statement(${SETTLE_TYPES}) AS ${createSettle(names).quiet.text}`);

@@ -46,7 +46,7 @@ export class EmbeddedFeed {
     this.claims++;
     this.again = false;
     const now = host.now();
-    host.claim(free, free, now).then(
+    host.claim(free, now).then(
       (result) => {
         this.claims--;
         host.breakers(result.breakerChanges);

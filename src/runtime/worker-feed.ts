@@ -25,24 +25,17 @@ export interface FeedHost {
   minRefill(): number;
   start(job: ClaimedJob, now: number): void;
   /**
-   * Jobs claimed ahead (at `claimedAt`) are about to start: the store counts their attempts from
-   * now. They start once this resolves; if it fails they are released instead.
-   */
-  markStarted(jobs: readonly { id: string; claimedAt: number }[]): Promise<void>;
-  /**
    * How long a claimed job may wait in the buffer and still start. One held longer waited through a
    * stall (a blocked event loop, a starved process) long enough that its lease may have run out and
    * another worker may run it: it goes back to the queue instead (`release`).
    */
   maxBufferedMs(): number;
   release(job: ClaimedJob): void;
-  /** `startNow`: how many of the claimed jobs start at once; the rest are claimed ahead */
-  claim(limit: number, startNow: number, now: number): Promise<ClaimResult>;
+  claim(limit: number, now: number): Promise<ClaimResult>;
   breakers(changes: BreakerChange[] | undefined): void;
   /** the queue looked empty: wait for a wake-up, the next due time or the poll */
   idle(nextDueAt: number | null): void;
-  /** a store write of the feed failed (`during`: which one; default the claim) */
-  failed(error: Error, during?: string): void;
+  failed(error: Error): void;
   now(): number;
 }
 
@@ -59,10 +52,6 @@ export class PipelinedFeed {
   private again = false;
   /** the last claim came back short: the queue is empty until a wake-up (or the timer) says otherwise */
   private drained = false;
-  /** buffered jobs claimed ahead of a free slot, by id, with when they were claimed: not started in the store until markStarted */
-  private readonly ahead = new Map<string, number>();
-  /** jobs claimed ahead taken from the buffer whose start waits for markStarted: they hold their slots */
-  private marking = 0;
 
   constructor(
     private readonly host: FeedHost,
@@ -95,37 +84,18 @@ export class PipelinedFeed {
   private feed(mayClaim: boolean): void {
     const host = this.host;
     const now = host.now();
-    const startable = host.startable() - this.marking;
+    const startable = host.startable();
     // only when a slot is free, i.e. just before such a job would start
     const staleBefore = now - host.maxBufferedMs();
-    if (startable > 0 && this.buffer.nextClaimedAt < staleBefore) {
-      for (const job of this.buffer.takeClaimedBefore(staleBefore)) {
-        this.ahead.delete(job.id);
-        host.release(job);
-      }
-    }
-    const starting: ClaimedJob[] = [];
+    if (startable > 0 && this.buffer.nextClaimedAt < staleBefore) for (const job of this.buffer.takeClaimedBefore(staleBefore)) host.release(job);
     for (let n = startable; n > 0; n--) {
       const job = this.buffer.take();
       if (!job) break;
-      starting.push(job);
+      host.start(job, now);
     }
-    // marked before any of them runs, so the mark is on its way before a handler could end the process
-    const claimedAhead: ClaimedJob[] = [];
-    const marks: { id: string; claimedAt: number }[] = [];
-    for (const job of starting) {
-      const claimedAt = this.ahead.get(job.id);
-      if (claimedAt === undefined) host.start(job, now);
-      else {
-        this.ahead.delete(job.id);
-        claimedAhead.push(job);
-        marks.push({ id: job.id, claimedAt });
-      }
-    }
-    if (claimedAhead.length) this.startMarked(claimedAhead, marks);
     if (!mayClaim || !host.isRunning()) return;
     const target = this.buffer.target(host.prefetchCap());
-    const want = host.freeSlots() - this.marking + target - this.buffer.size - this.asked;
+    const want = host.freeSlots() + target - this.buffer.size - this.asked;
     // with jobs still in hand, a refill waits until it is worth a round trip: few large claims
     // cost the database less than many small ones
     if (want <= 0 || (this.buffer.size > 0 && want < Math.max(host.minRefill(), target / 2))) return;
@@ -133,18 +103,15 @@ export class PipelinedFeed {
       this.again = true;
       return;
     }
-    // the slots still free after the buffer emptied take the first jobs of this claim at once
-    const startNow = Math.max(0, Math.min(want, host.startable() - this.marking - this.buffer.size));
     this.claims++;
     this.asked += want;
     this.again = false;
-    host.claim(want, startNow, now).then(
+    host.claim(want, now).then(
       (result) => {
         this.claims--;
         this.asked -= want;
         this.buffer.noteClaim(now, host.now());
         host.breakers(result.breakerChanges);
-        for (const job of result.jobs.slice(startNow)) this.ahead.set(job.id, now);
         this.buffer.push(result.jobs, now);
         // a short answer means the queue is empty: claim again only when woken (or on the timer)
         const again = this.again || result.jobs.length === want;
@@ -161,36 +128,8 @@ export class PipelinedFeed {
     );
   }
 
-  /**
-   * Starts jobs claimed ahead once the store has counted their attempts, so a handler never runs
-   * on an attempt the store would give back if this process died; on a failed write they go back
-   * to the queue instead.
-   */
-  private startMarked(jobs: readonly ClaimedJob[], marks: readonly { id: string; claimedAt: number }[]): void {
-    const host = this.host;
-    this.marking += jobs.length;
-    host.markStarted(marks).then(
-      () => {
-        this.marking -= jobs.length;
-        const now = host.now();
-        for (const job of jobs) {
-          if (host.isRunning()) host.start(job, now);
-          else host.release(job);
-        }
-        this.refill();
-      },
-      (error: Error) => {
-        this.marking -= jobs.length;
-        host.failed(error, 'marking jobs claimed ahead as started');
-        for (const job of jobs) host.release(job);
-        this.refill();
-      },
-    );
-  }
-
   /** Empties the buffer (on stop, the jobs are released). */
   takeAll(): ClaimedJob[] {
-    this.ahead.clear();
     return this.buffer.takeAll();
   }
 }

@@ -241,13 +241,12 @@ export class Worker {
       prefetchCap: () => this.options.prefetch ?? defaultPrefetchCap(this.limit),
       minRefill: () => Math.max(1, this.limit / 4),
       start: (job, now) => this.startJob(job, now),
-      markStarted: (jobs) => this.markStarted(jobs),
       maxBufferedMs: () => this.options.leaseMs - this.options.heartbeatMs,
       release: (job) => this.releaseUnstarted(job),
-      claim: (limit, startNow, now) => this.deps.store.claim({ ...this.claimRequest(limit, now), startNow }),
+      claim: (limit, now) => this.deps.store.claim(this.claimRequest(limit, now)),
       breakers: (changes) => this.reportBreakers(changes),
       idle: (nextDueAt) => this.armIdleTimer(nextDueAt),
-      failed: (error, during = 'claim') => this.deps.events.emit('worker:error', { workerId: this.id, error, during }),
+      failed: (error) => this.deps.events.emit('worker:error', { workerId: this.id, error, during: 'claim' }),
       now: () => clock.now(),
     };
   }
@@ -312,11 +311,6 @@ export class Worker {
     let wait = this.options.pollMs;
     if (nextDueAt !== null) wait = Math.max(0, Math.min(wait, nextDueAt - this.deps.clock.now()));
     this.idleTimer = setTimeout(this.pump, wait);
-  }
-
-  /** Jobs claimed ahead are about to start: the store counts their attempts from now. */
-  private async markStarted(jobs: readonly { id: string; claimedAt: number }[]): Promise<void> {
-    await this.deps.store.markStarted?.(this.id, jobs);
   }
 
   private startJob(job: ClaimedJob, now: number): void {

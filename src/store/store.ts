@@ -160,13 +160,6 @@ export interface Store extends Partial<ScheduleOperations>, Partial<TriggerOpera
   extendLeases(workerId: string, leaseMs: number, now: number): Promise<number>;
   /** Ids of the jobs the store says this worker runs (to notice leases lost to a rescue). */
   runningJobIds(workerId: string): Promise<string[]>;
-  /**
-   * Jobs claimed ahead (see `ClaimRequest.startNow`) whose handlers start now: from here on their
-   * attempt counts, also when the worker dies and the lease is rescued. Each job's start time is
-   * recorded as its claim's `now` (`claimedAt`), as for the jobs that started at once, since rate
-   * limits and timeouts count from the claim. Stores that never claim ahead leave it out.
-   */
-  markStarted?(workerId: string, jobs: readonly { id: string; claimedAt: number }[]): Promise<void>;
   /** Ids among this worker's running jobs whose cancellation was requested. */
   cancellationRequests(workerId: string): Promise<string[]>;
   saveProgress(jobId: string, workerId: string, attempt: number, progressJson: string, now: number): Promise<boolean>;

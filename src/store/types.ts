@@ -38,13 +38,6 @@ export interface ClaimRequest {
   now: number;
   /** this worker's tags: it may claim jobs that require a subset of them (flow control stores) */
   workerTags?: readonly string[];
-  /**
-   * How many of the claimed jobs (the first ones, in claim order) start at once; the rest are
-   * claimed ahead of a free slot (prefetch). A job claimed ahead has not started: its attempt is
-   * spent only once `markStarted` reports it started, and a rescue of its lease gives it back.
-   * Default `limit` (every job starts at once). Stores that do not prefetch may ignore it.
-   */
-  startNow?: number;
 }
 
 export interface ClaimResult {

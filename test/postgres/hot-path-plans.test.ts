@@ -17,8 +17,8 @@ const db = skip === undefined ? await createDatabase('hot_plans') : null;
 after(async () => db?.drop());
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
-const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[], int';
-const CLAIM_ARGS = `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}', 100`;
+const CLAIM_TYPES = 'bigint, text[], int, text, bigint, text[]';
+const CLAIM_ARGS = `${T0}, '{default}', 100, 'w2', ${T0 + 600_000}, '{}'`;
 const SETTLE_TYPES = 'bigint, bigint[], text[], int[], text[], text[], bigint[], text[], text[], boolean[]';
 const settleArgs = (discard: boolean) =>
   `${T0}, '{1,2}', '{w1,w1}', '{1,1}', '{completed,completed}', '{null,null}', '{NULL,NULL}', '{NULL,NULL}', '{"",""}', '{${discard},${discard}}'`;

@@ -8,8 +8,8 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
 
 /**
  * The plain claim as CTEs of one statement, so it costs one round trip and no explicit transaction.
- * Parameters: $1 now, $2 queues, $3 limit, $4 worker id, $5 lease expiry, $6 worker tags, $7 how
- * many start at once; `p` offsets them when the CTEs follow others (settleAndClaim).
+ * Parameters: $1 now, $2 queues, $3 limit, $4 worker id, $5 lease expiry, $6 worker tags; `p`
+ * offsets them when the CTEs follow others (settleAndClaim).
  *
  * - flow: whether this claim needs the flow gate instead (flow-claim.ts), in which case the
  *   statement changes nothing, and which selected queues are paused (see flowCheck)
@@ -17,9 +17,7 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  *   with aging) from the partial index, locked with SKIP LOCKED so concurrent claimers take
  *   different rows and never wait
  * - picked: the best `limit` of them over the selected queues
- * - claimed: picked jobs become running, leased to the worker; the first $7 of them start at once
- *   (started_at set), the rest are claimed ahead (started_at NULL until markStarted, so a rescue
- *   knows their attempt never ran)
+ * - claimed: picked jobs become running, leased to the worker
  *
  * Due scheduled jobs are not staged here: the elected stager does it (stage.ts, runtime/stager.ts)
  * and its NOTIFY wakes the workers, so a claim reads only the queued index.
@@ -31,7 +29,7 @@ import { CHECKPOINT_LITERAL, type SchemaNames } from './sql.js';
  * generic plan guesses the CTE large.
  */
 export function claimCtes(t: SchemaNames, p = 0): string {
-  const [now, queues, limit, worker, leaseUntil, tags, startNow] = [1, 2, 3, 4, 5, 6, 7].map((i) => `$${i + p}`) as [string, string, string, string, string, string, string];
+  const [now, queues, limit, worker, leaseUntil, tags] = [1, 2, 3, 4, 5, 6].map((i) => `$${i + p}`) as [string, string, string, string, string, string];
   const runningFrom = historyLine(`${now}::bigint`, "'queued'", "'running'", 'j.attempt + 1', `${worker}::text`);
   return `flow AS (
       ${flowCheck(t, queues, tags)}
@@ -42,12 +40,11 @@ export function claimCtes(t: SchemaNames, p = 0): string {
       ) r
       WHERE NOT (SELECT gated FROM flow) AND q.name <> ALL((SELECT paused FROM flow)::text[])
     ), picked AS (
-      SELECT row_at, row_number() OVER (ORDER BY order_key, id) AS n FROM ready ORDER BY order_key, id LIMIT ${limit}::int
+      SELECT row_at FROM ready ORDER BY order_key, id LIMIT ${limit}::int
     ), claimed AS (
       UPDATE ${t.jobs} j SET state = 'running', ${appendHistory('j.history', runningFrom)},
         attempt = j.attempt + 1, worker_id = ${worker}::text, lease_expires_at = ${leaseUntil}::bigint,
-        started_at = CASE WHEN j.ctid = ANY(ARRAY(SELECT row_at FROM picked WHERE n <= ${startNow}::int)) THEN ${now}::bigint END,
-        updated_at = ${now}::bigint
+        started_at = ${now}::bigint, updated_at = ${now}::bigint
       WHERE j.ctid = ANY(ARRAY(SELECT row_at FROM picked))
       RETURNING ${CLAIMED_COLUMNS.map((c) => `j.${c}`).join(', ')}, j.order_key
     ), claimed_full AS (
@@ -87,7 +84,7 @@ export function withCheckpoints(t: SchemaNames, source: string): string {
 }
 
 export function claimParams(request: ClaimRequest): unknown[] {
-  return [request.now, request.queues, request.limit, request.workerId, request.now + request.leaseMs, request.workerTags ?? [], request.startNow ?? request.limit];
+  return [request.now, request.queues, request.limit, request.workerId, request.now + request.leaseMs, request.workerTags ?? []];
 }
 
 /**

@@ -57,7 +57,7 @@ export function createFlowClaim(t: SchemaNames) {
     name: `${t.prefix}flow_lease`,
     text: `WITH claimed AS (
         UPDATE ${t.jobs} j SET state = 'running', ${appendHistory('j.history', runningFrom)}, attempt = j.attempt + 1, worker_id = $3,
-          lease_expires_at = $4, started_at = CASE WHEN j.id = ANY($5::bigint[]) THEN $2::bigint END, updated_at = $2
+          lease_expires_at = $4, started_at = $2, updated_at = $2
         WHERE j.id = ANY($1::bigint[]) AND j.state = 'queued'
         RETURNING ${CLAIMED_COLUMNS.map((c) => `j.${c}`).join(', ')}, j.order_key
       ), claimed_full AS (${withCheckpoints(t, 'claimed')})
@@ -105,9 +105,7 @@ export function createFlowClaim(t: SchemaNames) {
         else held = true;
       }
       if (admitted.length) {
-        // the first `startNow` jobs of the whole claim start at once; the rest are claimed ahead (see claim.ts)
-        const startingNow = admitted.slice(0, Math.max(0, (request.startNow ?? request.limit) - claimedRows.length));
-        const leased = await db.query<unknown[]>({ ...lease, values: [admitted, now, request.workerId, now + request.leaseMs, startingNow] });
+        const leased = await db.query<unknown[]>({ ...lease, values: [admitted, now, request.workerId, now + request.leaseMs] });
         claimedRows.push(...(leased.rows as unknown[][]));
       }
       // Held jobs blocked their keys; look again past them, unless every candidate was seen.

@@ -9,16 +9,15 @@ export function createMaintenance(t: SchemaNames) {
   const reason = "'lease expired: worker ' || coalesce(j.worker_id, '?') || ' stopped renewing it'";
   const rescue = {
     name: `${t.prefix}rescue`,
-    // a job claimed ahead whose handler never started (started_at NULL) gets its attempt back
     text: `WITH expired AS (
-        SELECT id, attempt - (started_at IS NULL)::int AS spent, CASE WHEN cancel_requested THEN 'cancelled'
-          WHEN attempt - (started_at IS NULL)::int >= max_attempts THEN CASE WHEN dead_letter THEN 'dead' ELSE 'failed' END
+        SELECT id, CASE WHEN cancel_requested THEN 'cancelled'
+          WHEN attempt >= max_attempts THEN CASE WHEN dead_letter THEN 'dead' ELSE 'failed' END
           ELSE 'queued' END AS to_state
         FROM ${t.jobs} WHERE state = 'running' AND lease_expires_at < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
       ), rescued AS (
-        UPDATE ${t.jobs} j SET state = x.to_state, attempt = x.spent, ${appendHistory('j.history', historyLine('$1::bigint', 'j.state', 'x.to_state', 'x.spent', reason))},
+        UPDATE ${t.jobs} j SET state = x.to_state, ${appendHistory('j.history', historyLine('$1::bigint', 'j.state', 'x.to_state', 'j.attempt', reason))},
           error = CASE WHEN x.to_state = 'queued' THEN j.error
-            ELSE json_build_object('message', ${reason}, 'code', 'lease_expired', 'attempt', x.spent, 'at', $1::bigint)::text END,
+            ELSE json_build_object('message', ${reason}, 'code', 'lease_expired', 'attempt', j.attempt, 'at', $1::bigint)::text END,
           finished_at = CASE WHEN x.to_state = 'queued' THEN j.finished_at ELSE $1::bigint END,
           cancel_requested = CASE WHEN x.to_state = 'queued' THEN j.cancel_requested ELSE false END,
           worker_id = NULL, lease_expires_at = NULL, updated_at = $1::bigint

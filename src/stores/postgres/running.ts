@@ -16,18 +16,9 @@ export function createRunningOps(t: SchemaNames) {
     // the registry heartbeat rides along (same statement, same moment)
     text: `WITH ${heartbeatCte(t, '$1::text', '$3::bigint')} UPDATE ${t.jobs} j SET lease_expires_at = $3::bigint + $2::bigint FROM (
         SELECT id FROM ${t.jobs} WHERE worker_id = $1 AND state = 'running'
-          AND (timeout_ms IS NULL OR started_at IS NULL OR started_at + timeout_ms + $2::bigint > $3::bigint)
+          AND (timeout_ms IS NULL OR started_at + timeout_ms + $2::bigint > $3::bigint)
         ORDER BY id FOR UPDATE
       ) owned WHERE j.id = owned.id`,
-  };
-  // jobs claimed ahead that start now; in id order, like every writer of running rows
-  const started = {
-    name: `${t.prefix}mark_started`,
-    text: `UPDATE ${t.jobs} j SET started_at = ahead.at FROM (
-        SELECT r.id, u.at FROM unnest($2::bigint[], $3::bigint[]) AS u(id, at) JOIN ${t.jobs} r ON r.id = u.id
-        WHERE r.worker_id = $1 AND r.state = 'running' AND r.started_at IS NULL
-        ORDER BY r.id FOR UPDATE OF r
-      ) ahead WHERE j.id = ahead.id`,
   };
   const owned = { name: `${t.prefix}owned`, text: `SELECT id FROM ${t.jobs} WHERE worker_id = $1 AND state = 'running' ORDER BY id`, rowMode: 'array' as const };
   const cancelRequests = {
@@ -46,13 +37,6 @@ export function createRunningOps(t: SchemaNames) {
   return {
     extendLeases: async (db: Queryable, workerId: string, leaseMs: number, now: number): Promise<number> =>
       (await db.query({ ...extend, values: [workerId, leaseMs, now] })).rowCount ?? 0,
-    async markStarted(db: Queryable, workerId: string, jobs: readonly { id: string; claimedAt: number }[]): Promise<void> {
-      const valid = jobs.flatMap((job) => {
-        const id = parseJobId(job.id);
-        return id === null ? [] : [{ id, at: job.claimedAt }];
-      });
-      if (valid.length) await db.query({ ...started, values: [workerId, valid.map((v) => v.id), valid.map((v) => v.at)] });
-    },
     runningJobIds: async (db: Queryable, workerId: string): Promise<string[]> => ids((await db.query({ ...owned, values: [workerId] })).rows as unknown[][]),
     cancellationRequests: async (db: Queryable, workerId: string): Promise<string[]> =>
       ids((await db.query({ ...cancelRequests, values: [workerId] })).rows as unknown[][]),

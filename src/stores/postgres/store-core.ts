@@ -252,11 +252,6 @@ export abstract class PostgresStoreCore {
     return this.ops.running.extendLeases(this.db, workerId, leaseMs, now);
   }
 
-  async markStarted(workerId: string, jobs: readonly { id: string; claimedAt: number }[]): Promise<void> {
-    await this.ready();
-    return this.ops.running.markStarted(this.hotPath, workerId, jobs);
-  }
-
   async runningJobIds(workerId: string): Promise<string[]> {
     await this.ready();
     return this.ops.running.runningJobIds(this.db, workerId);
