@@ -53,7 +53,7 @@ const cases: [string, string[], number, RegExp][] = [
   ['worker with a bad grace', ['worker', '--handlers', 'examples/handlers.mjs', '--grace', '5 parsecs'], 2, /expected --grace to be a duration like .*, got "5 parsecs"$/],
   ['worker with a bad queue', ['worker', '--handlers', 'examples/handlers.mjs', '--queue', 'a b'], 2, /expected queues.0 to be .*, got "a b"/],
   ['worker with heartbeat longer than lease', ['worker', '--handlers', 'examples/handlers.mjs', '--lease', '1s', '--heartbeat', '2s'], 2, /expected heartbeat to be at least 10ms and shorter than the lease/],
-  ['unsupported store', ['--store', 'mysql://x/y', 'stats'], 2, /^taskwright: expected --store to be sqlite:PATH, sqlite::memory:, a path ending in .db or .sqlite, or postgres:\/\/user@host:5432\/db, got "mysql:\/\/x\/y"$/],
+  ['unsupported store', ['--store', 'mysql://x/y', 'stats'], 2, /^taskwright: expected --store to be sqlite:PATH, sqlite::memory:, a path ending in .db or .sqlite, or postgres:\/\/user@host:5432\/db or redis:\/\/host:6379\/0, got "mysql:\/\/x\/y"$/],
   ['a limit key with spaces', ['limits', 'set', 'a b', '--concurrency', '3'], 2, /^taskwright: expected limit key to be 1 to 200 letters, .*, got "a b"$/],
   ['a rate without an interval', ['limits', 'set', 'api:x', '--rate', '10'], 2, /^taskwright: expected --rate to be N\/DURATION like 10\/1s .*, got "10"$/],
   ['a rate per parsec', ['limits', 'set', 'api:x', '--rate', '10/1parsec'], 2, /^taskwright: expected --rate to be a duration like .*, got "1parsec"$/],
